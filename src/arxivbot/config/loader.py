@@ -1,0 +1,129 @@
+"""Load a config file (the original ``config.json``, or TOML) into a validated :class:`Config`.
+
+Errors name the key and what was expected; unknown keys become warnings naming them.
+Relative paths inside the file resolve against the file's folder. Environment variables
+override the source base URLs and the database path (so a mirror, a stand-in server or a
+CI cache location needs no config edit).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from arxivbot.config.model import Config
+from arxivbot.errors import ConfigError
+
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "ARXIVBOT_RSS_BASE": ("sources", "rss_base"),
+    "ARXIVBOT_ARXIV_BASE": ("sources", "arxiv_base"),
+    "ARXIVBOT_API_BASE": ("sources", "api_base"),
+    "ARXIVBOT_OAI_BASE": ("sources", "oai_base"),
+    "ARXIVBOT_DB": ("store", "path"),
+    "ARXIVBOT_OUTPUT": ("output", "dir"),
+}
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    path: Path | None
+    warnings: tuple[str, ...]
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, resolved against the config file's folder."""
+        candidate = Path(relative).expanduser()
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+
+def load_config(
+    path: str | Path | None, environ: Mapping[str, str] | None = None
+) -> LoadedConfig:
+    """Read, validate and apply environment overrides. ``path=None`` gives the defaults."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {} if path is None else _read(Path(path))
+    config = parse_config(raw)
+    config = _apply_env(config, env)
+    return LoadedConfig(config, Path(path).resolve() if path else None, unknown_keys(config))
+
+
+def parse_config(raw: Mapping[str, Any]) -> Config:
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise _config_error(exc) from None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(
+            f"config file not found: {path}",
+            hint="create one with 'arxivbot init' or pass --config PATH",
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        data: Any = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            hint="fix the syntax (a trailing comma or a missing quote is the usual cause)",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} must hold an object of settings, not {type(data).__name__}")
+    return data
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    got = first.get("input")
+    shown = json.dumps(got, ensure_ascii=False, default=str)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+    message = f"config key '{key}': {first['msg'].removeprefix('Value error, ')}; got {shown}"
+    return ConfigError(message + more, key=key, hint=f"fix '{key}' in the config file")
+
+
+def unknown_keys(model: BaseModel, prefix: str = "") -> tuple[str, ...]:
+    """Dotted names of keys the model does not know, at any depth."""
+    found: list[str] = [f"{prefix}{key}" for key in (model.model_extra or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        children = value.items() if isinstance(value, dict) else [(None, value)]
+        children = list(children) if not isinstance(value, list) else list(enumerate(value))
+        for child_key, child in children:
+            if isinstance(child, BaseModel):
+                label = name if child_key is None else f"{name}.{child_key}"
+                found.extend(unknown_keys(child, f"{prefix}{label}."))
+    return tuple(f"unknown config key '{key}' is ignored" for key in found) if not prefix else tuple(
+        found
+    )
+
+
+def _apply_env(config: Config, env: Mapping[str, str]) -> Config:
+    updates: dict[str, dict[str, str]] = {}
+    for variable, (section, key) in ENV_OVERRIDES.items():
+        value = env.get(variable, "").strip()
+        if value:
+            updates.setdefault(section, {})[key] = value.rstrip("/") if "BASE" in variable else value
+    if not updates:
+        return config
+    changed = {
+        section: getattr(config, section).model_copy(update=values)
+        for section, values in updates.items()
+    }
+    return config.model_copy(update=changed)

@@ -1,0 +1,214 @@
+"""The typed configuration model.
+
+The original bot's ``config.json`` keys keep their meaning at the top level; every
+new setting has a default, so an original config validates unchanged. Secrets are
+never stored here: the config names environment variables (``api_key_env``,
+``admin_token_env``, ``${VAR}`` in notification URLs) and the values are read at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CATEGORY_RE = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
+
+
+class Section(BaseModel):
+    """Base of every config section: extra keys are kept so we can warn about them."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, validate_default=True)
+
+
+def _check_categories(values: list[str]) -> list[str]:
+    for value in values:
+        if not CATEGORY_RE.match(value):
+            raise ValueError(f"{value!r} is not an arXiv category such as 'cs.AI' or 'hep-th'")
+    return values
+
+
+class AiSummaryConfig(Section):
+    """LLM summaries. The first seven keys are the original bot's."""
+
+    enabled: bool = False
+    api_key_env: str = "OPENAI_API_KEY"
+    base_url: str = "https://api.openai.com/v1"
+    model: str = "gpt-4o-mini"
+    prompt_file: str | None = None
+    max_papers_to_summarize: int = Field(default=15, ge=0)
+    max_workers: int = Field(default=3, ge=1, le=32)
+    language: str = "zh"
+    mode: Literal["auto", "file", "text", "abstract"] = "auto"
+    temperature: float = Field(default=0.3, ge=0, le=2)
+    timeout_seconds: float = Field(default=300, gt=0)
+    max_input_tokens: int = Field(default=100_000, ge=1_000)
+    max_output_tokens: int = Field(default=4_096, ge=64)
+    max_retries: int = Field(default=5, ge=0, le=20)
+    budget_papers: int | None = Field(default=None, ge=0)
+    budget_tokens: int | None = Field(default=None, ge=0)
+    price_input_per_million: float = Field(default=0.0, ge=0)
+    price_output_per_million: float = Field(default=0.0, ge=0)
+    offline_fallback: bool = False
+
+
+class SourcesConfig(Section):
+    """Where arXiv lives. Each base URL can also be set by an environment variable."""
+
+    rss_base: str = "https://rss.arxiv.org"  # ARXIVBOT_RSS_BASE
+    arxiv_base: str = "https://arxiv.org"  # ARXIVBOT_ARXIV_BASE (abs/pdf/html)
+    api_base: str = "https://export.arxiv.org"  # ARXIVBOT_API_BASE (/api/query)
+    oai_base: str = "https://oaipmh.arxiv.org"  # ARXIVBOT_OAI_BASE (/oai)
+    feed_format: Literal["rss", "atom"] = "rss"
+    include_replacements: bool = False
+    contact: str = "arxivbot-user@users.noreply.github.com"
+    min_interval_seconds: float = Field(default=3.0, ge=0)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    max_response_mb: float = Field(default=50.0, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=10)
+    small_batch_ratio: float = Field(default=0.25, ge=0, le=1)
+
+
+class StoreConfig(Section):
+    path: str = "data/arxivbot.sqlite3"  # ARXIVBOT_DB
+    retention_days: int = Field(default=90, ge=0)  # 0 keeps everything
+    cache_dir: str = "data/cache"
+
+
+class OutputConfig(Section):
+    dir: str = "output"
+    readme_template: str | None = None  # the original's README.template.md placeholders work
+    site: bool = True
+    site_url: str = ""  # absolute URL where the site is published (for feed links)
+    site_title: str = "arXiv digest"
+    feed_days: int = Field(default=30, ge=1)
+    feed_max_items: int = Field(default=200, ge=1)
+    empty_day_notice: bool = False
+
+
+class AuthorsConfig(Section):
+    follow: list[str] = Field(default_factory=list)
+    block: list[str] = Field(default_factory=list)
+    force_include: bool = True  # a followed author's paper is kept whatever its score
+
+
+class SemanticConfig(Section):
+    enabled: Literal["auto", "on", "off"] = "auto"
+    model: str | None = None  # any sentence-transformers model name; default: packaged MiniLM
+    seeds: list[str] = Field(default_factory=list)  # arXiv ids of papers you like
+    bibtex: str | None = None
+    csl_json: str | None = None
+
+
+class WeightsConfig(Section):
+    """Score weights. Defaults keep the original scale: +1 per keyword, +0.5 more in the title."""
+
+    keyword: float = 1.0
+    title_bonus: float = 0.5
+    specificity: bool = True  # scale keyword weights by how rare the term is in the store
+    author: float = 3.0
+    semantic: float = 4.0
+    negative: float = 2.0
+
+
+class CustomRulesConfig(Section):
+    filter: str | None = None  # "package.module:function" -> custom_paper_filter(paper, config)
+    score: str | None = None  # "package.module:function" -> custom_paper_score(paper, config)
+
+
+class NotifyTarget(Section):
+    name: str
+    url: str  # an Apprise URL or mailto(s)://; ${VAR} is read from the environment
+    profiles: list[str] = Field(default_factory=list)  # empty: every profile
+
+
+class NotifyConfig(Section):
+    enabled: bool = True
+    on_empty: Literal["skip", "notice"] = "skip"
+    top_n: int = Field(default=10, ge=1, le=100)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    targets: list[NotifyTarget] = Field(default_factory=list)
+
+
+class ServerConfig(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    schedule: str = "30 0 * * 1-5"  # cron, in `timezone`; arXiv's feed updates at midnight ET
+    timezone: str = "America/New_York"
+    scheduler: bool = True
+    admin_token_env: str = "ARXIVBOT_ADMIN_TOKEN"
+
+
+class CatchUpConfig(Section):
+    enabled: bool = True
+    max_days: int = Field(default=5, ge=0, le=60)
+
+
+class ProfileConfig(Section):
+    """One named reader. Unset fields fall back to the top-level settings."""
+
+    categories: list[str] | None = None
+    keywords: list[str] | None = None
+    exclude_keywords: list[str] | None = None
+    query: str | None = None
+    exclude_query: str | None = None
+    authors: AuthorsConfig | None = None
+    semantic: SemanticConfig | None = None
+    weights: WeightsConfig | None = None
+    custom_rules: CustomRulesConfig | None = None
+    max_papers: int | None = Field(default=None, ge=1)
+    min_score: float | None = None
+    display_limit: int | None = Field(default=None, ge=1)
+    language: str | None = None
+    output_subdir: str | None = None
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_categories(value)
+
+
+class Config(Section):
+    """The whole configuration; the original bot's keys first."""
+
+    categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.LG"], min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+    exclude_keywords: list[str] = Field(default_factory=list)
+    max_papers: int = Field(default=30, ge=1)
+    days_back: int = Field(default=7, ge=0)
+    min_score: float = 0.0
+    enable_deduplication: bool = True
+    deduplication_methods: list[Literal["id", "title", "link"]] = Field(
+        default_factory=lambda: ["id", "title", "link"]
+    )
+    fetch_ratings: bool = False  # accepted for compatibility; arXiv offers no ratings
+    display_limit: int = Field(default=500, ge=1)
+    ai_summary: AiSummaryConfig = Field(default_factory=AiSummaryConfig)
+
+    query: str | None = None
+    exclude_query: str | None = None
+    authors: AuthorsConfig = Field(default_factory=AuthorsConfig)
+    semantic: SemanticConfig = Field(default_factory=SemanticConfig)
+    weights: WeightsConfig = Field(default_factory=WeightsConfig)
+    custom_rules: CustomRulesConfig = Field(default_factory=CustomRulesConfig)
+    profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    catch_up: CatchUpConfig = Field(default_factory=CatchUpConfig)
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str]) -> list[str]:
+        return _check_categories(value)
+
+    @field_validator("profiles")
+    @classmethod
+    def _profile_names(cls, value: dict[str, ProfileConfig]) -> dict[str, ProfileConfig]:
+        for name in value:
+            if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$", name):
+                raise ValueError(f"profile name {name!r} must be letters, digits, '-' or '_'")
+        return value

@@ -1,0 +1,219 @@
+"""The domain: frozen dataclasses shared by every pipeline stage.
+
+All datetimes are timezone-aware UTC. Announcement *dates* are plain ``date`` objects
+holding arXiv's announcement day in US/Eastern (the day the feed's ``pubDate`` names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+ARXIV_SITE = "https://arxiv.org"
+
+
+class AnnounceType(StrEnum):
+    NEW = "new"
+    CROSS = "cross"
+    REPLACE = "replace"
+    REPLACE_CROSS = "replace-cross"
+
+    @property
+    def is_first_announcement(self) -> bool:
+        """``new`` and ``cross`` both announce a paper for the first time in a category."""
+        return self in (AnnounceType.NEW, AnnounceType.CROSS)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One arXiv paper at one version. ``arxiv_id`` carries no version suffix."""
+
+    arxiv_id: str
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    primary_category: str
+    categories: tuple[str, ...]
+    comment: str = ""
+    journal_ref: str = ""
+    doi: str = ""
+    license: str = ""
+    submitted: datetime | None = None  # first version's submission time (API/OAI only)
+    updated: datetime | None = None  # this version's submission time (API/OAI only)
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}"
+
+    @property
+    def abs_url(self) -> str:
+        return f"{ARXIV_SITE}/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"{ARXIV_SITE}/pdf/{self.versioned_id}"
+
+    @property
+    def html_url(self) -> str:
+        return f"{ARXIV_SITE}/html/{self.versioned_id}"
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One paper listed in one announcement, as seen in one feed category."""
+
+    arxiv_id: str
+    version: int
+    announced_on: date
+    announce_type: AnnounceType
+    feed_category: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one feed request returned: the announcement day and its items.
+
+    ``announced_on`` is None for an empty feed (weekend, holiday): no announcement.
+    """
+
+    source_url: str
+    announced_on: date | None
+    built_at: datetime | None
+    items: tuple[tuple[Paper, Announcement], ...]
+    not_modified: bool = False  # a conditional GET answered 304
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items
+
+
+@dataclass(frozen=True)
+class ScoreComponent:
+    """One reason a paper scored: a term in a field, an author, a similar paper, a rule."""
+
+    kind: str  # "term" | "author" | "semantic" | "custom" | "penalty"
+    label: str  # the term, author name, similar paper title, rule name
+    field: str  # "title" | "abstract" | "authors" | "comment" | "journal_ref" | "categories" | ""
+    contribution: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RankedPaper:
+    """A kept paper with its score and the breakdown that explains it."""
+
+    paper: Paper
+    announcement: Announcement
+    score: float
+    components: tuple[ScoreComponent, ...] = ()
+    rank: int = 0
+    forced: bool = False  # kept regardless of min_score (e.g. a followed author)
+
+    @property
+    def explanation(self) -> str:
+        """One line: the strongest reasons first, e.g. ``"RL" in title (+1.5); similar to: X``."""
+        parts = sorted(self.components, key=lambda c: -abs(c.contribution))
+        return "; ".join(_describe(c) for c in parts)
+
+
+def _describe(component: ScoreComponent) -> str:
+    sign = "+" if component.contribution >= 0 else ""
+    where = f" in {component.field}" if component.field else ""
+    if component.kind == "semantic":
+        return f"similar to: {component.label} ({sign}{component.contribution:g})"
+    if component.kind == "author":
+        return f"author {component.label} ({sign}{component.contribution:g})"
+    return f'"{component.label}"{where} ({sign}{component.contribution:g})'
+
+
+class SummarySource(StrEnum):
+    FILE = "file"  # provider read the uploaded PDF (DashScope file-extract)
+    HTML = "html"  # arXiv HTML full text
+    PDF = "pdf"  # text extracted from the PDF
+    ABSTRACT = "abstract"  # only the abstract was available
+    OFFLINE = "offline"  # extractive fallback, not written by an LLM
+
+
+@dataclass(frozen=True)
+class SummaryKey:
+    """What a summary is paid for once: the same key never costs a second call."""
+
+    arxiv_id: str
+    version: int
+    model: str
+    prompt_hash: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    key: SummaryKey
+    text: str  # Markdown, untrusted
+    source: SummarySource
+    created_at: datetime
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def model(self) -> str:
+        return self.key.model
+
+    @property
+    def is_llm(self) -> bool:
+        return self.source is not SummarySource.OFFLINE
+
+
+@dataclass(frozen=True)
+class DayStats:
+    """Counts of one announcement day, shown in the digest and the run report."""
+
+    fetched: int = 0
+    new: int = 0
+    cross: int = 0
+    replaced: int = 0
+    matched: int = 0
+    kept: int = 0
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One profile's ranked papers for one announcement day, with their summaries."""
+
+    profile: str
+    announced_on: date
+    generated_at: datetime
+    papers: tuple[RankedPaper, ...]
+    stats: DayStats = DayStats()
+    summaries: Mapping[str, Summary] = field(default_factory=lambda: MappingProxyType({}))
+
+    def summary_for(self, arxiv_id: str) -> Summary | None:
+        return self.summaries.get(arxiv_id)
+
+
+@dataclass(frozen=True)
+class StageIssue:
+    """A per-item failure collected during a run (not fatal): shown in the report."""
+
+    stage: str  # "fetch" | "store" | "rank" | "summarize" | "render" | "notify"
+    subject: str  # arxiv id, URL, target name ...
+    message: str
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one run did; stored in the ``runs`` table and printed by the CLI."""
+
+    run_id: int
+    started_at: datetime
+    finished_at: datetime
+    status: str  # "ok" | "no-announcement" | "partial" | "failed" | "dry-run"
+    announced_on: date | None
+    stats: DayStats
+    written: tuple[str, ...] = ()
+    issues: tuple[StageIssue, ...] = ()
+    notes: tuple[str, ...] = ()
+    days_caught_up: tuple[date, ...] = ()

@@ -1,0 +1,114 @@
+"""The store's one public interface (contract shared by every stage).
+
+Implementation lives in the sibling modules; this class is what the rest of the
+library codes against. All methods are synchronous, use raw parameterised SQL, and
+commit their own transaction unless called inside ``with store.transaction():``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from arxivbot.models import (
+    Announcement,
+    AnnounceType,
+    Paper,
+    RankedPaper,
+    RunReport,
+    Summary,
+    SummaryKey,
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    paper: Paper
+    announced_on: date | None
+    rank: float  # bm25 (lower is better) or 0 when not a text search
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    categories: tuple[str, ...] = ()
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: int
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    announced_on: date | None
+    report_json: str
+
+
+class StoreApi(Protocol):
+    path: Path
+
+    def close(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    # papers and announcements
+    def upsert_papers(self, papers: Iterable[Paper]) -> int: ...
+    def add_announcements(self, announcements: Iterable[Announcement]) -> int: ...
+    def get_paper(self, arxiv_id: str) -> Paper | None: ...
+    def get_papers(self, arxiv_ids: Sequence[str]) -> dict[str, Paper]: ...
+    def announced_papers(
+        self, announced_on: date, types: Sequence[AnnounceType]
+    ) -> list[tuple[Paper, Announcement]]: ...
+    def announcement_days(self, since: date | None = None) -> list[date]: ...
+    def paper_count(self) -> int: ...
+    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]: ...
+
+    # rankings (one profile's digest for one day)
+    def save_ranking(
+        self, profile: str, announced_on: date, ranked: Sequence[RankedPaper]
+    ) -> None: ...
+    def load_ranking(self, profile: str, announced_on: date) -> list[RankedPaper]: ...
+    def ranking_days(self, profile: str) -> list[date]: ...
+
+    # summaries: paid once per key
+    def get_summary(self, key: SummaryKey) -> Summary | None: ...
+    def latest_summary(self, arxiv_id: str) -> Summary | None: ...
+    def put_summary(self, summary: Summary) -> None: ...
+
+    # runs
+    def start_run(self, kind: str, started_at: datetime) -> int: ...
+    def finish_run(self, report: RunReport, kind: str = "run") -> None: ...
+    def last_run(self, kind: str = "run", status: str | None = None) -> RunRecord | None: ...
+
+    # term statistics (specificity of a term, learned from stored abstracts)
+    def document_frequency(self, phrase: str) -> int: ...
+
+    # full-text search over titles, abstracts, authors, summaries
+    def search(self, fts_query: str, filters: SearchFilters) -> list[SearchHit]: ...
+
+    # embeddings cache (semantic ranking)
+    def get_embeddings(self, model: str, arxiv_ids: Sequence[str]) -> dict[str, bytes]: ...
+    def put_embeddings(self, model: str, vectors: dict[str, bytes]) -> None: ...
+
+    # feedback (like / dislike)
+    def add_feedback(self, profile: str, arxiv_id: str, value: int, at: datetime) -> None: ...
+    def feedback(self, profile: str) -> dict[str, int]: ...
+
+    # notifications: one day's digest goes to one target once
+    def was_notified(self, profile: str, target: str, announced_on: date) -> bool: ...
+    def mark_notified(self, profile: str, target: str, announced_on: date, at: datetime) -> None: ...
+
+    # HTTP validators for conditional GET
+    def get_http_cache(self, url: str) -> tuple[str, str] | None: ...
+    def put_http_cache(self, url: str, etag: str, last_modified: str) -> None: ...
+
+    # retention
+    def prune(self, keep_days: int, today: date) -> int: ...

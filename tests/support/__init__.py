@@ -1,0 +1,1 @@
+"""Shared test support: fixture discovery and real local servers."""
