@@ -85,6 +85,7 @@ class Listing:
     built_at: datetime | None
     items: tuple[tuple[Paper, Announcement], ...]
     not_modified: bool = False  # a conditional GET answered 304
+    notes: tuple[str, ...] = ()  # items skipped or defaulted while parsing, one line each
 
     @property
     def is_empty(self) -> bool:

@@ -138,6 +138,27 @@ class ServerConfig(Section):
     timezone: str = "America/New_York"
     scheduler: bool = True
     admin_token_env: str = "ARXIVBOT_ADMIN_TOKEN"
+    cache_max_age: int = Field(default=300, ge=0, le=86_400)  # Cache-Control max-age, seconds
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        from croniter import croniter
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a cron expression such as '30 0 * * 1-5'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone such as 'America/New_York'") from None
+        return value
 
 
 class CatchUpConfig(Section):
@@ -204,6 +225,11 @@ class Config(Section):
     @classmethod
     def _categories(cls, value: list[str]) -> list[str]:
         return _check_categories(value)
+
+    @field_validator("query", "exclude_query")
+    @classmethod
+    def _blank_query(cls, value: str | None) -> str | None:
+        return value if value and value.strip() else None
 
     @field_validator("profiles")
     @classmethod

@@ -1,0 +1,77 @@
+"""Assemble :class:`Digest` objects from the store: one profile, one announcement day.
+
+Shared by the pipeline (after ranking), the ``render`` command and the web server, so a
+digest shown anywhere is built the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from types import MappingProxyType
+
+from arxivbot.clock import Clock
+from arxivbot.config import Profile
+from arxivbot.models import AnnounceType, DayStats, Digest, Summary
+from arxivbot.store.api import StoreApi
+
+FIRST = (AnnounceType.NEW, AnnounceType.CROSS)
+ALL_TYPES = tuple(AnnounceType)
+
+
+def day_stats(
+    store: StoreApi, day: date, categories: Sequence[str], matched: int = 0, kept: int = 0
+) -> DayStats:
+    """Counts of one stored announcement day, limited to the profile's categories."""
+    wanted = set(categories)
+    counts = dict.fromkeys(AnnounceType, 0)
+    for paper, announcement in store.announced_papers(day, ALL_TYPES):
+        if wanted.intersection(paper.categories):
+            counts[announcement.announce_type] += 1
+    replaced = counts[AnnounceType.REPLACE] + counts[AnnounceType.REPLACE_CROSS]
+    return DayStats(
+        fetched=sum(counts.values()),
+        new=counts[AnnounceType.NEW],
+        cross=counts[AnnounceType.CROSS],
+        replaced=replaced,
+        matched=matched,
+        kept=kept,
+    )
+
+
+def load_digest(
+    store: StoreApi, profile: Profile, day: date, clock: Clock, matched: int | None = None
+) -> Digest:
+    """The stored ranking of ``day`` for ``profile``, with the latest summary of each paper."""
+    ranked = store.load_ranking(profile.name, day)
+    summaries: dict[str, Summary] = {}
+    for item in ranked:
+        summary = store.latest_summary(item.paper.arxiv_id)
+        if summary is not None:
+            summaries[item.paper.arxiv_id] = summary
+    stats = day_stats(
+        store, day, profile.categories, matched=len(ranked) if matched is None else matched,
+        kept=len(ranked),
+    )
+    return Digest(
+        profile=profile.name,
+        announced_on=day,
+        generated_at=clock(),
+        papers=tuple(ranked),
+        stats=stats,
+        summaries=MappingProxyType(summaries),
+    )
+
+
+def load_history(
+    store: StoreApi, profile: Profile, clock: Clock, *, until: date | None = None, days: int = 30
+) -> list[Digest]:
+    """Digests of the ranked days in the ``days`` before ``until`` (inclusive), newest first."""
+    ranked_days = sorted(store.ranking_days(profile.name), reverse=True)
+    if until is not None:
+        ranked_days = [d for d in ranked_days if d <= until]
+    if ranked_days:
+        newest = ranked_days[0]
+        horizon = newest - timedelta(days=days)
+        ranked_days = [d for d in ranked_days if d > horizon]
+    return [load_digest(store, profile, day, clock) for day in ranked_days]

@@ -1,0 +1,227 @@
+"""The orchestrator: one run names the stages in order.
+
+    fetch ─► store ─► catch-up ─► rank ─► summarise ─► render ─► notify ─► prune
+
+Each stage is a library function in its own package; this module only wires them,
+collects per-item failures into the :class:`RunReport`, and decides the run's status.
+Every stage is idempotent: re-running a day refetches nothing new (conditional GET),
+pays for no summary twice and rewrites identical outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from arxivbot import calendar
+from arxivbot.clock import Clock, utc_now
+from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
+from arxivbot.errors import FetchError, LlmFatalError
+from arxivbot.models import DayStats, Listing, RunReport, StageIssue
+from arxivbot.progress import ProgressEvent, ProgressSink, silent
+from arxivbot.sources.http import PoliteClient
+from arxivbot.sources.rss import fetch_listing
+from arxivbot.stages import (
+    DayOutcome,
+    catch_up_days,
+    notify_stage,
+    rank_stage,
+    render_stage,
+    store_listing,
+    summarize_stage,
+)
+from arxivbot.store import open_store
+from arxivbot.store.api import StoreApi
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    db_path: Path
+    output_dir: Path
+    day: date | None = None  # re-process a stored (or back-filled) day instead of fetching
+    force: bool = False  # re-summarise and re-render even when nothing changed
+    dry_run: bool = False  # fetch and rank only: no store writes, no LLM calls, no outputs
+    summaries: bool = True
+    notify: bool = True
+    catch_up: bool = True
+
+
+@dataclass
+class _Run:
+    """Mutable bookkeeping of one run; frozen into a RunReport at the end."""
+
+    run_id: int
+    issues: list[StageIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    caught_up: list[date] = field(default_factory=list)
+    needs_action: bool = False
+
+
+def run_pipeline(
+    loaded: LoadedConfig,
+    options: RunOptions,
+    *,
+    clock: Clock = utc_now,
+    progress: ProgressSink = silent,
+) -> RunReport:
+    """Run every stage for the latest announcement (or ``options.day``)."""
+    started = clock()
+    with open_store(options.db_path) as store, store.run_lock():
+        run = _Run(run_id=0 if options.dry_run else store.start_run("run", started))
+        try:
+            report = _run(loaded, options, store, run, clock, progress)
+        except FetchError as exc:
+            run.issues.append(StageIssue("fetch", exc.url, str(exc)))
+            run.notes.append("arXiv could not be reached; previous outputs are unchanged")
+            report = _report(run, started, clock, "failed", None, DayStats())
+        if not options.dry_run:
+            store.finish_run(report)
+        return report
+
+
+def _run(
+    loaded: LoadedConfig,
+    options: RunOptions,
+    store: StoreApi,
+    run: _Run,
+    clock: Clock,
+    progress: ProgressSink,
+) -> RunReport:
+    config = loaded.config
+    profiles = resolve_profiles(config)
+    started = clock()
+    with PoliteClient(config.sources, store=None if options.dry_run else store) as http:
+        listing = _listing(loaded, options, store, http, progress)
+        if listing.announced_on is None:
+            return _no_announcement(loaded, options, store, run, profiles, clock, started)
+        day = listing.announced_on
+        fetched = _fetched_stats(listing)
+        if not options.dry_run:
+            run.notes.extend(store_listing(store, listing, config))
+            if options.catch_up and config.catch_up.enabled and options.day is None:
+                run.caught_up = catch_up_days(loaded, store, http, day, progress, run.issues)
+        days = [*run.caught_up, day]
+        outcomes = [
+            rank_stage(loaded, store, profiles, d, options.dry_run, listing if d == day else None)
+            for d in days
+        ]
+        for outcome in outcomes:
+            run.notes.extend(outcome.notes)
+        if options.dry_run:
+            return _report(run, started, clock, "dry-run", day, _merge(fetched, outcomes[-1]))
+        if options.summaries:
+            _summaries(loaded, options, store, http, outcomes, run, clock, progress)
+        run.written.extend(render_stage(loaded, store, profiles, options.output_dir, clock))
+    if options.notify:
+        run.issues.extend(notify_stage(loaded, store, outcomes, clock))
+    pruned = store.prune(config.store.retention_days, day) if config.store.retention_days else 0
+    if pruned:
+        run.notes.append(f"retention: pruned {pruned} old rows")
+    status = "partial" if run.issues else "ok"
+    return _report(run, started, clock, status, day, _merge(fetched, outcomes[-1]))
+
+
+def _listing(
+    loaded: LoadedConfig,
+    options: RunOptions,
+    store: StoreApi,
+    http: PoliteClient,
+    progress: ProgressSink,
+) -> Listing:
+    categories = fetch_categories(loaded.config)
+    if options.day is not None:
+        from arxivbot.stages import listing_for_stored_day
+
+        progress(ProgressEvent("fetch", f"announcement of {options.day}"))
+        return listing_for_stored_day(loaded, store, http, options.day)
+    progress(ProgressEvent("fetch", f"{loaded.config.sources.rss_base} {'+'.join(categories)}"))
+    listing = fetch_listing(http, loaded.config.sources, categories)
+    progress(ProgressEvent("fetch", f"{len(listing.items)} items", len(listing.items)))
+    return listing
+
+
+def _summaries(
+    loaded: LoadedConfig,
+    options: RunOptions,
+    store: StoreApi,
+    http: PoliteClient,
+    outcomes: list[DayOutcome],
+    run: _Run,
+    clock: Clock,
+    progress: ProgressSink,
+) -> None:
+    try:
+        notes, issues = summarize_stage(loaded, store, http, outcomes, options.force, clock, progress)
+    except LlmFatalError as exc:
+        run.needs_action = True
+        run.issues.append(StageIssue("summarize", "provider", str(exc)))
+        return
+    run.notes.extend(notes)
+    run.issues.extend(issues)
+
+
+def _no_announcement(
+    loaded: LoadedConfig,
+    options: RunOptions,
+    store: StoreApi,
+    run: _Run,
+    profiles: tuple[Profile, ...],
+    clock: Clock,
+    started: object,
+) -> RunReport:
+    """Weekend or holiday: keep every previous output; optionally say so."""
+    now = clock()
+    upcoming = calendar.next_announcement(now)
+    run.notes.append(
+        f"no announcement today (weekend or arXiv holiday); next expected {upcoming:%Y-%m-%d %H:%M} UTC"
+    )
+    if not options.dry_run and loaded.config.output.empty_day_notice:
+        run.written.extend(
+            render_stage(loaded, store, profiles, options.output_dir, clock, notice=run.notes[-1])
+        )
+    if options.notify and not options.dry_run:
+        from arxivbot.stages import notify_empty_stage
+
+        run.issues.extend(notify_empty_stage(loaded, store, profiles, clock, upcoming))
+    status = "dry-run" if options.dry_run else "no-announcement"
+    return _report(run, now, clock, status, None, DayStats())
+
+
+def _fetched_stats(listing: Listing) -> DayStats:
+    counts: dict[str, int] = {}
+    for _paper, announcement in listing.items:
+        counts[announcement.announce_type.value] = counts.get(announcement.announce_type.value, 0) + 1
+    return DayStats(
+        fetched=len(listing.items),
+        new=counts.get("new", 0),
+        cross=counts.get("cross", 0),
+        replaced=counts.get("replace", 0) + counts.get("replace-cross", 0),
+    )
+
+
+def _merge(fetched: DayStats, outcome: DayOutcome) -> DayStats:
+    return replace(fetched, matched=outcome.matched, kept=outcome.kept)
+
+
+def _report(
+    run: _Run, started: object, clock: Clock, status: str, day: date | None, stats: DayStats
+) -> RunReport:
+    from datetime import datetime
+
+    assert isinstance(started, datetime)
+    if run.needs_action and status in ("ok", "partial"):
+        status = "needs-action"
+    return RunReport(
+        run_id=run.run_id,
+        started_at=started,
+        finished_at=clock(),
+        status=status,
+        announced_on=day,
+        stats=stats,
+        written=tuple(run.written),
+        issues=tuple(run.issues),
+        notes=tuple(run.notes),
+        days_caught_up=tuple(run.caught_up),
+    )

@@ -1,0 +1,112 @@
+"""Secure XML parsing shared by every arXiv reader (feeds, API, OAI-PMH).
+
+arXiv's answers are untrusted input: the parser never resolves entities, never touches the
+network and keeps lxml's default size limits (``huge_tree=False``), and a document that
+declares entities in a DTD is refused outright (arXiv never sends one; an XML bomb does).
+An HTML page where XML was expected (arXiv's maintenance page answers 200) gets its own
+message, because "malformed XML" would send the user looking in the wrong place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+from arxivbot.errors import FeedParseError
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_WS = re.compile(r"\s+")
+
+HTML_INSTEAD_OF_XML = (
+    "arXiv answered with an HTML page instead of a feed — maybe maintenance; try later"
+)
+
+
+def secure_parser() -> etree.XMLParser:
+    """A fresh parser: no entity expansion, no network, no DTD loading, default size limits."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_pis=True,
+    )
+
+
+def looks_like_html(content: bytes) -> bool:
+    head = content[:2048].lstrip(b"\xef\xbb\xbf")
+    return bool(_HTML_START.match(head))
+
+
+def parse_document(content: bytes, *, source: str, what: str) -> etree._Element:
+    """Parse ``content`` (bytes of ``what``, e.g. "RSS feed") fetched from ``source``.
+
+    Raises :class:`FeedParseError` with the URL and a hint for HTML pages, empty bodies,
+    malformed XML and documents that declare entities.
+    """
+    if not content.strip():
+        raise FeedParseError(
+            f"empty response where an {what} was expected", url=source, hint="try again later"
+        )
+    if looks_like_html(content):
+        raise FeedParseError(HTML_INSTEAD_OF_XML, url=source, hint=f"expected an {what}")
+    try:
+        root = etree.fromstring(content, parser=secure_parser())
+    except etree.XMLSyntaxError as exc:
+        raise FeedParseError(
+            f"malformed XML in the {what}: {exc.msg} (line {exc.lineno})",
+            url=source,
+            hint="the response was cut off or is not XML; try again later",
+        ) from exc
+    _refuse_entity_declarations(root, source=source, what=what)
+    return root
+
+
+def _refuse_entity_declarations(root: etree._Element, *, source: str, what: str) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise FeedParseError(
+            f"the {what} declares XML entities (a possible XML bomb); refusing to read it",
+            url=source,
+            hint="arXiv never sends a DTD; check the configured base URL",
+        )
+
+
+def child_text(element: etree._Element, tag: str) -> str:
+    """The text of the first child ``tag`` (Clark notation), '' when absent."""
+    child = element.find(tag)
+    if child is None:
+        return ""
+    return "".join(child.itertext())
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (arXiv's API/OAI wrap abstracts at 80 columns)."""
+    return _WS.sub(" ", text).strip()
+
+
+def parse_rfc822(text: str) -> datetime | None:
+    """An RSS date (``Tue, 02 Jun 2026 00:00:00 -0400``) as an aware datetime, or None."""
+    if not text.strip():
+        return None
+    try:
+        moment = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def parse_iso(text: str) -> datetime | None:
+    """An ISO 8601 timestamp (``2026-06-02T00:00:00-04:00``, ``...Z``) or None."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,379 @@
+"""The pipeline's stages, each a thin adapter from config + store to one library package.
+
+Kept apart from :mod:`arxivbot.pipeline` so the orchestrator reads as the list of
+stages, and so the CLI's single-stage commands (``rank``, ``summarize``, ``render``,
+``notify``) call exactly the code a full run calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from statistics import median
+
+from arxivbot.clock import Clock
+from arxivbot.config import Config, LoadedConfig, Profile, fetch_categories, resolve_profiles
+from arxivbot.digest import FIRST, ALL_TYPES, load_digest, load_history
+from arxivbot.errors import ArxivBotError, FetchError
+from arxivbot.models import Announcement, Digest, Listing, Paper, StageIssue
+from arxivbot.progress import ProgressEvent, ProgressSink, silent
+from arxivbot.rank import RankContext, RankResult, rank_day
+from arxivbot.sources.http import PoliteClient
+from arxivbot.store.api import StoreApi
+
+
+@dataclass(frozen=True)
+class DayOutcome:
+    """The ranking of one announcement day for every profile."""
+
+    day: date
+    results: tuple[tuple[Profile, RankResult], ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def matched(self) -> int:
+        return sum(result.matched for _p, result in self.results)
+
+    @property
+    def kept(self) -> int:
+        return sum(len(result.ranked) for _p, result in self.results)
+
+
+# --- store ---------------------------------------------------------------------------------
+
+
+def store_listing(store: StoreApi, listing: Listing, config: Config) -> list[str]:
+    """Save a listing's papers and announcements in one transaction; flag a small batch."""
+    if listing.announced_on is None:
+        return []
+    with store.transaction():
+        store.upsert_papers(paper for paper, _a in listing.items)
+        store.add_announcements(announcement for _p, announcement in listing.items)
+    return _small_batch_note(store, listing, config)
+
+
+def _small_batch_note(store: StoreApi, listing: Listing, config: Config) -> list[str]:
+    day = listing.announced_on
+    assert day is not None
+    previous = [d for d in store.announcement_days() if d < day][-10:]
+    sizes = [len(store.announced_papers(d, FIRST)) for d in previous]
+    if len(sizes) < 3:
+        return []
+    usual = median(sizes)
+    count = sum(1 for _p, a in listing.items if a.announce_type.is_first_announcement)
+    if usual and count < usual * config.sources.small_batch_ratio:
+        return [
+            f"small batch: {count} first announcements on {day}, usually about {usual:.0f} "
+            "(arXiv may have published a partial listing; the next run will top it up)"
+        ]
+    return []
+
+
+# --- catch-up ------------------------------------------------------------------------------
+
+
+def missing_days(store: StoreApi, today: date, max_days: int, days_back: int) -> list[date]:
+    """Announcement days between the last stored one and ``today`` that the store lacks."""
+    from arxivbot import calendar
+
+    stored = set(store.announcement_days())
+    earlier = [d for d in stored if d < today]
+    if not earlier:
+        return []  # a fresh store: nothing was missed, history starts today
+    window_start = max(max(earlier) + timedelta(days=1), today - timedelta(days=days_back))
+    candidates = calendar.announcement_days(window_start, today - timedelta(days=1))
+    return [d for d in candidates if d not in stored][-max_days:] if max_days else []
+
+
+def catch_up_days(
+    loaded: LoadedConfig,
+    store: StoreApi,
+    http: PoliteClient,
+    today: date,
+    progress: ProgressSink,
+    issues: list[StageIssue],
+) -> list[date]:
+    """Fill missed announcement days from the arXiv API; return the days filled."""
+    config = loaded.config
+    days = missing_days(store, today, config.catch_up.max_days, max(config.days_back, 1) * 3)
+    filled: list[date] = []
+    for index, day in enumerate(days):
+        progress(ProgressEvent("catch-up", f"back-filling {day}", index, len(days)))
+        try:
+            listing = backfill_listing(loaded, http, day)
+        except FetchError as exc:
+            issues.append(StageIssue("catch-up", day.isoformat(), str(exc)))
+            continue
+        store_listing(store, listing, config)
+        filled.append(day)
+    return filled
+
+
+def backfill_listing(loaded: LoadedConfig, http: PoliteClient, day: date) -> Listing:
+    from arxivbot.sources.api import ApiClient
+    from arxivbot.sources.backfill import listing_for_day
+
+    api = ApiClient(http, loaded.config.sources)
+    return listing_for_day(api, fetch_categories(loaded.config), day)
+
+
+def listing_for_stored_day(
+    loaded: LoadedConfig, store: StoreApi, http: PoliteClient, day: date
+) -> Listing:
+    """The listing of a past day: from the store when we have it, else from the API."""
+    items = store.announced_papers(day, ALL_TYPES)
+    if items:
+        return Listing(source_url="store", announced_on=day, built_at=None, items=tuple(items))
+    return backfill_listing(loaded, http, day)
+
+
+# --- rank ----------------------------------------------------------------------------------
+
+
+def rank_stage(
+    loaded: LoadedConfig,
+    store: StoreApi,
+    profiles: Sequence[Profile],
+    day: date,
+    dry_run: bool,
+    listing: Listing | None = None,
+) -> DayOutcome:
+    """Rank one day for every profile and (unless dry-run) store each ranking."""
+    config = loaded.config
+    candidates = _candidates(store, config, day, listing if dry_run else None)
+    results: list[tuple[Profile, RankResult]] = []
+    notes: list[str] = []
+    for profile in profiles:
+        mine = [(p, a) for p, a in candidates if set(profile.categories) & set(p.categories)]
+        mine = _drop_recently_shown(store, config, profile, day, mine)
+        context = _rank_context(loaded, store, profile)
+        result = rank_day(mine, profile, context)
+        if not dry_run:
+            store.save_ranking(profile.name, day, result.ranked)
+        notes.extend(f"[{profile.name}] {note}" for note in result.notes)
+        if result.dropped_followed:
+            dropped = ", ".join(result.dropped_followed)
+            notes.append(f"[{profile.name}] followed authors' papers cut by max_papers: {dropped}")
+        results.append((profile, result))
+    return DayOutcome(day, tuple(results), tuple(dict.fromkeys(notes)))
+
+
+def _candidates(
+    store: StoreApi, config: Config, day: date, listing: Listing | None
+) -> list[tuple[Paper, Announcement]]:
+    types = ALL_TYPES if config.sources.include_replacements else FIRST
+    if listing is not None:
+        return [(p, a) for p, a in listing.items if a.announce_type in types]
+    return store.announced_papers(day, types)
+
+
+def _drop_recently_shown(
+    store: StoreApi,
+    config: Config,
+    profile: Profile,
+    day: date,
+    candidates: list[tuple[Paper, Announcement]],
+) -> list[tuple[Paper, Announcement]]:
+    """With de-duplication on, a paper shown in the last ``days_back`` days is not shown again."""
+    if not config.enable_deduplication or "id" not in config.deduplication_methods:
+        return candidates
+    horizon = day - timedelta(days=config.days_back)
+    shown: set[str] = set()
+    for earlier in store.ranking_days(profile.name):
+        if horizon <= earlier < day:
+            shown.update(item.paper.arxiv_id for item in store.load_ranking(profile.name, earlier))
+    return [(p, a) for p, a in candidates if p.arxiv_id not in shown]
+
+
+def _rank_context(loaded: LoadedConfig, store: StoreApi, profile: Profile) -> RankContext:
+    from arxivbot.rank import build_semantic
+
+    semantic, _note = build_semantic(profile, store, loaded)
+    return RankContext(
+        document_frequency=store.document_frequency,
+        total_documents=store.paper_count(),
+        semantic=semantic,
+        feedback=store.feedback(profile.name),
+        dedupe_methods=tuple(loaded.config.deduplication_methods)
+        if loaded.config.enable_deduplication
+        else (),
+        config=loaded.config,
+    )
+
+
+# --- summarise -----------------------------------------------------------------------------
+
+
+def api_key(config: Config) -> str | None:
+    value = os.environ.get(config.ai_summary.api_key_env, "").strip()
+    return value or None
+
+
+def prompt_text(loaded: LoadedConfig) -> str | None:
+    prompt_file = loaded.config.ai_summary.prompt_file
+    if not prompt_file:
+        return None
+    path = loaded.resolve(prompt_file)
+    if not path.is_file():
+        from arxivbot.errors import ConfigError
+
+        raise ConfigError(
+            f"ai_summary.prompt_file not found: {path}",
+            key="ai_summary.prompt_file",
+            hint="point it at your prompt file or remove the key to use the built-in prompt",
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def summarize_stage(
+    loaded: LoadedConfig,
+    store: StoreApi,
+    http: PoliteClient | None,
+    outcomes: Sequence[DayOutcome],
+    force: bool,
+    clock: Clock,
+    progress: ProgressSink = silent,
+) -> tuple[list[str], list[StageIssue]]:
+    """Summarise each profile's top papers (per language), paying once per paper."""
+    from arxivbot.summarize import summarize_papers
+
+    config = loaded.config
+    settings = config.ai_summary
+    by_language: dict[str, dict[str, Paper]] = {}
+    for outcome in outcomes:
+        for profile, result in outcome.results:
+            top = result.ranked[: settings.max_papers_to_summarize]
+            bucket = by_language.setdefault(profile.language, {})
+            for item in top:
+                bucket.setdefault(item.paper.arxiv_id, item.paper)
+    notes: list[str] = []
+    issues: list[StageIssue] = []
+    cache_dir = loaded.resolve(config.store.cache_dir)
+    for language, papers in by_language.items():
+        run = summarize_papers(
+            list(papers.values()),
+            settings,
+            store=store,
+            http=http,
+            sources=config.sources,
+            cache_dir=cache_dir,
+            clock=clock,
+            api_key=api_key(config),
+            prompt_text=prompt_text(loaded),
+            language=language,
+            force=force,
+            on_progress=lambda p: progress(
+                ProgressEvent("summarize", getattr(p, "message", ""), p.done, p.total)
+            ),
+        )
+        notes.extend(run.notes)
+        notes.append(run.usage.describe())
+        issues.extend(run.failures)
+    return notes, issues
+
+
+# --- render --------------------------------------------------------------------------------
+
+
+def render_stage(
+    loaded: LoadedConfig,
+    store: StoreApi,
+    profiles: Sequence[Profile],
+    output_dir: Path,
+    clock: Clock,
+    notice: str | None = None,
+) -> list[str]:
+    """Write README, papers.json, feeds and site for every profile; return written paths."""
+    from arxivbot import render
+
+    config = loaded.config
+    template = _readme_template(loaded)
+    written: list[str] = []
+    for profile in profiles:
+        out = output_dir / profile.output_subdir if profile.output_subdir else output_dir
+        history = load_history(store, profile, clock, days=config.output.feed_days)
+        if not history and notice is None:
+            continue
+        digest = history[0] if history else None
+        meta = render.feed_meta(config, profile, clock())
+        text = render.render_readme(
+            digest, profile, config, template=template, notice=notice, generated_at=clock()
+        )
+        paths: list[Path] = [render.write_readme(out, text)]
+        if digest is not None:
+            paths.append(render.write_papers_json(out, digest))
+            paths.extend(render.write_feeds(out, history, profile, config, meta))
+            if config.output.site:
+                paths.extend(render.write_site(out, history, profile, config, meta))
+        written.extend(str(p) for p in paths)
+    return written
+
+
+def _readme_template(loaded: LoadedConfig) -> str | None:
+    name = loaded.config.output.readme_template
+    return loaded.resolve(name).read_text(encoding="utf-8") if name else None
+
+
+# --- notify --------------------------------------------------------------------------------
+
+
+def notify_stage(
+    loaded: LoadedConfig, store: StoreApi, outcomes: Sequence[DayOutcome], clock: Clock
+) -> list[StageIssue]:
+    from arxivbot.publish.notify import notify_digests
+
+    config = loaded.config
+    if not config.notify.enabled or not config.notify.targets:
+        return []
+    digests: list[Digest] = []
+    for outcome in outcomes:
+        for profile, result in outcome.results:
+            digests.append(load_digest(store, profile, outcome.day, clock, matched=result.matched))
+    report = notify_digests(digests, config, store=store, clock=clock, site_url=config.output.site_url)
+    return _delivery_issues(report)
+
+
+def notify_empty_stage(
+    loaded: LoadedConfig,
+    store: StoreApi,
+    profiles: Sequence[Profile],
+    clock: Clock,
+    upcoming: datetime,
+) -> list[StageIssue]:
+    from arxivbot.publish.notify import notify_no_announcement
+
+    config = loaded.config
+    if not config.notify.enabled or config.notify.on_empty != "notice" or not config.notify.targets:
+        return []
+    report = notify_no_announcement(
+        profiles, clock(), config, store=store, clock=clock, next_expected=upcoming
+    )
+    return _delivery_issues(report)
+
+
+def _delivery_issues(report: object) -> list[StageIssue]:
+    deliveries = getattr(report, "deliveries", ())
+    return [
+        StageIssue("notify", d.target, d.message)
+        for d in deliveries
+        if not d.ok and not d.skipped
+    ]
+
+
+__all__ = [
+    "ArxivBotError",
+    "DayOutcome",
+    "catch_up_days",
+    "listing_for_stored_day",
+    "missing_days",
+    "notify_empty_stage",
+    "notify_stage",
+    "rank_stage",
+    "render_stage",
+    "resolve_profiles",
+    "store_listing",
+    "summarize_stage",
+]
