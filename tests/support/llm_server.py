@@ -273,7 +273,7 @@ def _multipart_file(request: Request) -> bytes:
     for part in request.body.split(boundary):
         head, sep, data = part.partition(b"\r\n\r\n")
         if sep and b'name="file"' in head:
-            return data[: -2] if data.endswith(b"\r\n") else data
+            return data[:-2] if data.endswith(b"\r\n") else data
     return b""
 
 

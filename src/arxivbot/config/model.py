@@ -51,6 +51,10 @@ class AiSummaryConfig(Section):
     price_input_per_million: float = Field(default=0.0, ge=0)
     price_output_per_million: float = Field(default=0.0, ge=0)
     offline_fallback: bool = False
+    retry_base_seconds: float = Field(default=2.0, ge=0)  # backoff: base * 2**attempt, jittered
+    retry_max_seconds: float = Field(default=60.0, ge=0)
+    min_summary_chars: int = Field(default=200, ge=0)  # shorter answers are retried, then rejected
+    pdf_extract_timeout_seconds: float = Field(default=60.0, gt=0)
 
 
 class SourcesConfig(Section):
@@ -99,6 +103,12 @@ class SemanticConfig(Section):
     seeds: list[str] = Field(default_factory=list)  # arXiv ids of papers you like
     bibtex: str | None = None
     csl_json: str | None = None
+    # similarity = best_share * best cosine + (1 - best_share) * recency-weighted mean;
+    # the component is weights.semantic * ramp(similarity, min_similarity, full_similarity)
+    best_share: float = Field(default=0.7, ge=0, le=1)
+    half_life_days: float = Field(default=365.0, gt=0)
+    min_similarity: float = Field(default=0.3, ge=-1, le=1)
+    full_similarity: float = Field(default=0.7, ge=-1, le=1)
 
 
 class WeightsConfig(Section):
@@ -107,6 +117,9 @@ class WeightsConfig(Section):
     keyword: float = 1.0
     title_bonus: float = 0.5
     specificity: bool = True  # scale keyword weights by how rare the term is in the store
+    # bounds of a term's specificity factor (idf normalised so the profile's mean term is 1.0)
+    specificity_min: float = Field(default=0.25, ge=0)
+    specificity_max: float = Field(default=3.0, ge=1)
     author: float = 3.0
     semantic: float = 4.0
     negative: float = 2.0
@@ -115,6 +128,7 @@ class WeightsConfig(Section):
 class CustomRulesConfig(Section):
     filter: str | None = None  # "package.module:function" -> custom_paper_filter(paper, config)
     score: str | None = None  # "package.module:function" -> custom_paper_score(paper, config)
+    paths: list[str] = Field(default_factory=list)  # extra import dirs, relative to the config
 
 
 class NotifyTarget(Section):

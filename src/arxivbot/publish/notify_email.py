@@ -148,6 +148,7 @@ def _digest_text(digest: Digest, items: tuple[PaperItem, ...], site_url: str, mo
 # Inline styles only: many clients drop <style> blocks and block external resources.
 _P = "margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;"
 _MUTED = "color:#666;font-size:13px;"
+_H1 = "font-family:Arial,Helvetica,sans-serif;font-size:18px;color:#111;"
 _LINK = "color:#1a56a8;text-decoration:none;font-weight:bold;"
 
 
@@ -159,7 +160,11 @@ def _digest_html(digest: Digest, items: tuple[PaperItem, ...], site_url: str, mo
         rows.append(f'<p style="{_P}">No paper matched your interests today.</p>')
     for item in items:
         url = safe_link(item.url)
-        head = f'<a href="{esc(url)}" style="{_LINK}">{esc(item.title)}</a>' if url else esc(item.title)
+        head = (
+            f'<a href="{esc(url)}" style="{_LINK}">{esc(item.title)}</a>'
+            if url
+            else esc(item.title)
+        )
         extra = ""
         if item.why:
             extra += f'<br><span style="{_MUTED}">Why: {esc(item.why)}</span>'
@@ -170,7 +175,9 @@ def _digest_html(digest: Digest, items: tuple[PaperItem, ...], site_url: str, mo
             f'<span style="{_MUTED}">{esc(item.authors)}</span>{extra}</p>'
         )
     if more > 0:
-        rows.append(f'<p style="{_P}">{more} more paper{"s" if more != 1 else ""} in the digest.</p>')
+        rows.append(
+            f'<p style="{_P}">{more} more paper{"s" if more != 1 else ""} in the digest.</p>'
+        )
     link = safe_link(site_url)
     if link:
         rows.append(f'<p style="{_P}"><a href="{esc(link)}" style="{_LINK}">Full digest</a></p>')
@@ -183,7 +190,7 @@ def _page(title: str, body: str) -> str:
         f"<title>{title}</title></head>\n"
         '<body style="margin:0;padding:16px;background:#ffffff;">\n'
         '<div style="max-width:680px;margin:0 auto;">\n'
-        f'<h1 style="font-family:Arial,Helvetica,sans-serif;font-size:18px;color:#111;">{title}</h1>\n'
+        f'<h1 style="{_H1}">{title}</h1>\n'
         f"{body}\n</div>\n</body></html>\n"
     )
 
@@ -222,7 +229,9 @@ def send_email(
             _secure_and_login(smtp, target, context)
             refused = smtp.send_message(message, target.sender, list(target.recipients))
     except smtplib.SMTPAuthenticationError as exc:
-        raise NotifyError(f"SMTP login refused ({exc.smtp_code})", hint="check user/password") from exc
+        raise NotifyError(
+            f"SMTP login refused ({exc.smtp_code})", hint="check user/password"
+        ) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise NotifyError(f"SMTP delivery failed: {type(exc).__name__}: {exc}") from exc
     accepted = len(target.recipients) - len(refused)

@@ -88,7 +88,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def tldr(summary_text: str | None, abstract: str, limit: int = TLDR_CHARS) -> str:
-    """The first prose lines of the summary (headings, rules and markup dropped), or the abstract."""
+    """The first prose lines of the summary (headings, rules, markup dropped), or the abstract."""
     lines: list[str] = []
     for raw in (summary_text or "").splitlines():
         if not raw.strip() or _HEADING.match(raw) or _RULE.match(raw):

@@ -1,6 +1,6 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 over the digest history, whole and per category.
 
-XML is built with lxml (a real serializer escapes every untrusted string), JSON with
+XML is built with ElementTree (a real serializer escapes every untrusted string), JSON with
 ``json.dumps``; the item body is an autoescaped Jinja template with the summary rendered
 by :func:`arxivbot.render.markdown.markdown_to_safe_html`. Item ids are the arXiv id
 without version, so a new version of a paper never shows up as a second item.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,8 +18,6 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
-
-from lxml import etree
 
 from arxivbot.config import Config, Profile
 from arxivbot.errors import RenderError
@@ -34,6 +33,8 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids most control characters; lxml refuses them, so they are dropped first.
 _XML_BAD_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+ET.register_namespace("atom", ATOM_NS)
+ET.register_namespace("dc", DC_NS)
 FEED_PATHS: dict[str, tuple[str, str]] = {
     "rss": ("rss.xml", "rss/{category}.xml"),
     "atom": ("atom.xml", "atom/{category}.xml"),
@@ -150,20 +151,21 @@ def _title(item: FeedItem) -> str:
     return clean_text(_x(item.ranked.paper.title), limit=500)
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k: _x(v) for k, v in attrs.items()})
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: _x(v) for k, v in attrs.items()})
     if text is not None:
         element.text = _x(text)
     return element
 
 
-def _serialize(root: etree._Element) -> str:
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data.decode("utf-8")
+def _serialize(root: ET.Element, default_namespace: str | None = None) -> str:
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode", default_namespace=default_namespace)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
 def _rss(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:
-    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "dc": DC_NS})
+    rss = ET.Element("rss", {"version": "2.0"})
     channel = _sub(rss, "channel")
     _sub(channel, "title", title)
     _sub(channel, "link", meta.site_url or self_url)
@@ -187,9 +189,9 @@ def _rss(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> st
 
 
 def _atom(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:
-    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
 
-    def atom(parent: etree._Element, tag: str, text: str | None = None, **a: str) -> None:
+    def atom(parent: ET.Element, tag: str, text: str | None = None, **a: str) -> None:
         _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **a)
 
     atom(feed, "id", self_url if "://" in self_url else f"urn:arxivbot:{self_url}")
@@ -216,7 +218,7 @@ def _atom(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> s
         for category in paper.categories:
             atom(entry, "category", term=category)
         atom(entry, "content", item_html(item.ranked, item.summary), type="html")
-    return _serialize(feed)
+    return _serialize(feed, ATOM_NS)
 
 
 def _json_feed(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:

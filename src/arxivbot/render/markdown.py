@@ -90,9 +90,8 @@ def safe_summary_markdown(text: str) -> str:
         match = _FENCE_RE.match(line)
         if fence is not None:
             out.append(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                if not line.strip().strip(fence[0]):
-                    fence = None
+            if match and _closes(fence, match.group(1), line):
+                fence = None
             continue
         if match:
             fence = match.group(1)
@@ -102,6 +101,11 @@ def safe_summary_markdown(text: str) -> str:
     if fence is not None:
         out.append(fence)
     return "\n".join(out).strip("\n")
+
+
+def _closes(fence: str, marker: str, line: str) -> bool:
+    """A closing fence: same character, at least as long, nothing else on the line."""
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(fence[0])
 
 
 def _neutralise_line(line: str) -> str:

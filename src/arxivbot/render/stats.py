@@ -1,19 +1,18 @@
 """Server-side SVG charts for the statistics page (no chart library, no script).
 
-Each chart is an inline ``<svg>`` (HTML5 needs no xmlns) built with lxml, so labels (categories) are escaped by
-the serializer. Colours come from CSS classes (``bar-a``, ``bar-b``) so dark mode works
-and the Content-Security-Policy needs no inline styles.
+Each chart is an inline ``<svg>`` (HTML5 needs no xmlns) built with ElementTree, so labels
+(categories) are escaped by the serializer. Colours come from CSS classes (``bar-a``,
+``bar-b``) so dark mode works and the Content-Security-Policy needs no inline styles.
 """
 
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from lxml import etree
 
 from arxivbot.models import DayStats, Digest
 
@@ -34,8 +33,10 @@ class Chart:
     svg: str  # serialised inline SVG, safe to embed
 
 
-def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: object) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
+def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
+    element = ET.SubElement(
+        parent, tag, {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()}
+    )
     if text is not None:
         element.text = text
     return element
@@ -44,11 +45,11 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: obje
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    magnitude = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
         if value <= step * magnitude:
             return step * magnitude
-    return 10 * magnitude
+    return 10.0 * magnitude
 
 
 def _fmt(value: float) -> str:
@@ -57,7 +58,7 @@ def _fmt(value: float) -> str:
 
 def column_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Chart:
     """Vertical bars, one group per label, one bar per series; a legend when > 1 series."""
-    svg = etree.Element("svg", {"viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img",
+    svg = ET.Element("svg", {"viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img",
                                 "class": "chart"})  # fmt: skip
     _el(svg, "title", title)
     top = _nice_max(max((v for s in series for v in s.values), default=0))
@@ -66,7 +67,15 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series]) ->
         value = top * tick / 4
         y = TOP + plot_h - plot_h * tick / 4
         _el(svg, "line", x1=LEFT, x2=WIDTH - RIGHT, y1=y, y2=y, class_="grid")
-        _el(svg, "text", _fmt(round(value, 2)), x=LEFT - 6, y=y + 4, class_="axis", text_anchor="end")
+        _el(
+            svg,
+            "text",
+            _fmt(round(value, 2)),
+            x=LEFT - 6,
+            y=y + 4,
+            class_="axis",
+            text_anchor="end",
+        )
     group_w = plot_w / max(len(labels), 1)
     bar_w = max(group_w * 0.8 / max(len(series), 1), 1.0)
     label_every = max(1, math.ceil(len(labels) / 12))
@@ -86,14 +95,14 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series]) ->
             x = LEFT + j * 130
             _el(svg, "rect", x=x, y=6, width=12, height=12, class_=one.css_class)
             _el(svg, "text", one.name, x=x + 18, y=16, class_="legend")
-    return Chart(title, etree.tostring(svg, encoding="unicode"))
+    return Chart(title, ET.tostring(svg, encoding="unicode"))
 
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> Chart:
     """Horizontal bars (long labels such as categories read better sideways)."""
     row_h, label_w = 22, 120
     height = TOP + row_h * max(len(labels), 1) + 8
-    svg = etree.Element("svg", {"viewBox": f"0 0 {WIDTH} {height}", "role": "img",
+    svg = ET.Element("svg", {"viewBox": f"0 0 {WIDTH} {height}", "role": "img",
                                 "class": "chart"})  # fmt: skip
     _el(svg, "title", title)
     top = _nice_max(max(values, default=0))
@@ -106,7 +115,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> Cha
                   class_="bar-a")  # fmt: skip
         _el(bar, "title", f"{label}: {_fmt(value)}")
         _el(svg, "text", _fmt(value), x=round(label_w + w + 6, 2), y=y + 15, class_="value")
-    return Chart(title, etree.tostring(svg, encoding="unicode"))
+    return Chart(title, ET.tostring(svg, encoding="unicode"))
 
 
 def day_stats_from(history: Sequence[Digest]) -> dict[date, DayStats]:

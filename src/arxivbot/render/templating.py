@@ -17,10 +17,11 @@ from markupsafe import Markup, escape
 from arxivbot.models import RankedPaper, Summary, SummarySource
 from arxivbot.render.markdown import clean_text, markdown_to_safe_html
 
-_GREEK = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma "
-    "tau upsilon phi chi psi omega"
-).split()
+_GREEK = [
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+    "chi", "psi", "omega",
+]  # fmt: skip
 _SYMBOLS: dict[str, str] = {
     **{name: chr(0x3B1 + i + (1 if i > 16 else 0)) for i, name in enumerate(_GREEK)},
     **{name.capitalize(): chr(0x391 + i + (1 if i > 16 else 0)) for i, name in enumerate(_GREEK)},
@@ -36,7 +37,9 @@ _SYMBOLS: dict[str, str] = {
 }  # fmt: skip
 _BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
 _MATH_RE = re.compile(r"\$\$?([^$]{1,300}?)\$\$?")
-_STYLE_RE = re.compile(r"\\(?:mathbb|mathbf|mathcal|mathrm|mathit|text|textbf|operatorname)\{([^{}]*)\}")
+_STYLE_RE = re.compile(
+    r"\\(?:mathbb|mathbf|mathcal|mathrm|mathit|text|textbf|operatorname)\{([^{}]*)\}"
+)
 _CMD_RE = re.compile(r"\\([A-Za-z]+)")
 _SCRIPT_RE = re.compile(r"([\^_])(\{[^{}]*\}|\\?.)")
 
@@ -101,18 +104,24 @@ def item_html(ranked: RankedPaper, summary: Summary | None) -> str:
     """The HTML body of one feed item: why + score, abstract, summary, links."""
     paper = ranked.paper
     has_summary = summary is not None and bool(summary.text.strip())
-    return environment().get_template("feed_item.html").render(
-        score=format_score(ranked.score),
-        why=clean_text(ranked.explanation, limit=1_000),
-        authors=clean_text(", ".join(paper.authors), limit=2_000),
-        categories=", ".join(paper.categories),
-        announce_type=ranked.announcement.announce_type.value,
-        announced_on=ranked.announcement.announced_on.isoformat(),
-        abstract=clean_text(paper.abstract),
-        summary_html=Markup(markdown_to_safe_html(summary.text)) if summary and has_summary else "",
-        summary_label=summary_label(summary) if summary else "",
-        offline=bool(summary and summary.source is SummarySource.OFFLINE),
-        abs_url=paper.abs_url,
-        pdf_url=paper.pdf_url,
-        html_url=paper.html_url,
+    return (
+        environment()
+        .get_template("feed_item.html")
+        .render(
+            score=format_score(ranked.score),
+            why=clean_text(ranked.explanation, limit=1_000),
+            authors=clean_text(", ".join(paper.authors), limit=2_000),
+            categories=", ".join(paper.categories),
+            announce_type=ranked.announcement.announce_type.value,
+            announced_on=ranked.announcement.announced_on.isoformat(),
+            abstract=clean_text(paper.abstract),
+            summary_html=Markup(markdown_to_safe_html(summary.text))
+            if summary and has_summary
+            else "",
+            summary_label=summary_label(summary) if summary else "",
+            offline=bool(summary and summary.source is SummarySource.OFFLINE),
+            abs_url=paper.abs_url,
+            pdf_url=paper.pdf_url,
+            html_url=paper.html_url,
+        )
     )

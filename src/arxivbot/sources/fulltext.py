@@ -219,7 +219,9 @@ def _heading(element: lxml.html.HtmlElement, text: str) -> str:
     section = element.getparent()
     classes = section.get("class", "") if section is not None else ""
     if element.tag == "h2" or "ltx_bibliography" in classes:
-        prefix = "Appendix: " if "ltx_appendix" in classes and "appendix" not in text.lower() else ""
+        prefix = (
+            "Appendix: " if "ltx_appendix" in classes and "appendix" not in text.lower() else ""
+        )
         return f"\n## {prefix}{text}"
     return f"\n### {text}"
 
@@ -246,7 +248,18 @@ _NAMED_HEADING = re.compile(
     r"appendices|supplementary material)\s*$",
     re.IGNORECASE,
 )
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+}
 _CUT_RULES = (
     (5, re.compile(r"^(references|bibliography)\b", re.I)),
     (4, re.compile(r"^(appendix|appendices|supplementary)", re.I)),
@@ -268,8 +281,10 @@ class _Numbering:
         if match.group("letter"):
             return after_refs
         scheme = "arabic" if match.group("arabic") else "roman"
-        number = int(match.group("arabic")) if scheme == "arabic" else _ROMAN.get(
-            match.group("roman"), 0
+        number = (
+            int(match.group("arabic"))
+            if scheme == "arabic"
+            else _ROMAN.get(match.group("roman"), 0)
         )
         if (self.scheme in ("", scheme)) and number == self.last + 1:
             self.scheme, self.last = scheme, number

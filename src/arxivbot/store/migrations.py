@@ -25,6 +25,8 @@ Schema (version 1)
 ``notifications``     (profile, target, announced_on) PK, sent_at.
 ``http_cache``        url PK, etag, last_modified, stored_at.
 ``paper_text``        VIEW: title, abstract, authors (", "-joined), newest summary text.
+                      (Authors are unwrapped from their JSON text with string functions:
+                      json_each() inside the view breaks FTS5's integrity-check.)
 ``paper_fts``         FTS5 external-content index over ``paper_text`` (porter stemming,
                       diacritics folded). The store keeps it in sync explicitly (see
                       ``search.py``): every change to a paper or its summaries removes the
@@ -150,8 +152,7 @@ _V1 = (
     )""",
     """CREATE VIEW paper_text AS
     SELECT p.id AS id, p.title AS title, p.abstract AS abstract,
-        coalesce((SELECT group_concat(j.value, ', ') FROM json_each(p.authors) AS j), '')
-            AS authors,
+        replace(substr(p.authors, 3, length(p.authors) - 4), '", "', ', ') AS authors,
         coalesce((SELECT s.text FROM summaries AS s WHERE s.arxiv_id = p.arxiv_id
                   ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1), '') AS summary
     FROM papers AS p""",

@@ -28,7 +28,12 @@ from arxivbot.store.search import fts_add, fts_remove
 
 CHUNK = 500
 # Which announcement of a paper on one day wins when it appears several times.
-PRECEDENCE = (AnnounceType.NEW, AnnounceType.CROSS, AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS)
+PRECEDENCE = (
+    AnnounceType.NEW,
+    AnnounceType.CROSS,
+    AnnounceType.REPLACE,
+    AnnounceType.REPLACE_CROSS,
+)
 _FILLABLE = ("comment", "journal_ref", "doi", "license", "submitted")
 
 
@@ -203,4 +208,3 @@ def paper_batch(conn: sqlite3.Connection, after_id: int, size: int) -> list[sqli
     return conn.execute(
         "SELECT * FROM papers WHERE id > ? ORDER BY id LIMIT ?", (after_id, size)
     ).fetchall()
-

@@ -31,6 +31,9 @@ _ID_CHUNK = 500
 _ALIASES = {"ti": "title", "abs": "abstract", "au": "authors", "sum": "summary"}
 _ALIAS_RE = re.compile(r"(?<![\w.])(ti|abs|au|sum)\s*:")
 _FTS_COLUMNS = "title, abstract, authors, summary"
+# A bare hyphenated/dotted word (self-supervised, GPT-4, cs.LG) is FTS5 syntax (NOT,
+# column filter); users mean the phrase, so we quote it.
+_COMPOUND_RE = re.compile(r"(?<![\w\"*])(\w+(?:[-.'+/]\w+)+)(?![\w\"])")
 
 
 # -- keeping the index in sync ---------------------------------------------------------
@@ -72,10 +75,11 @@ def fts_check(conn: sqlite3.Connection) -> list[str]:
 
 # -- queries -----------------------------------------------------------------------------
 def normalise_query(text: str) -> str:
-    """Map ``ti:``/``abs:``/``au:``/``sum:`` to column names, outside quoted phrases."""
+    """Outside quoted phrases: map ``ti:``-style aliases to columns, quote ``a-b`` words."""
     parts = text.split('"')
     for index in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[index] = _ALIAS_RE.sub(lambda m: f"{_ALIASES[m.group(1)]}:", parts[index])
+        part = _ALIAS_RE.sub(lambda m: f"{_ALIASES[m.group(1)]}:", parts[index])
+        parts[index] = _COMPOUND_RE.sub(r'"\1"', part)
     return '"'.join(parts)
 
 
@@ -148,7 +152,9 @@ def _browse(
         (*params, max(filters.limit, 0), max(filters.offset, 0)),
     ).fetchall()
     return [
-        SearchHit(paper=paper_from_row(row), announced_on=text_day(row["first_announced"]), rank=0.0)
+        SearchHit(
+            paper=paper_from_row(row), announced_on=text_day(row["first_announced"]), rank=0.0
+        )
         for row in rows
     ]
 
@@ -198,8 +204,7 @@ def _is_query_error(exc: sqlite3.OperationalError) -> bool:
 def _query_error(query: str, exc: sqlite3.OperationalError) -> QueryError:
     detail = str(exc).removeprefix("fts5: ")
     return QueryError(
-        f"bad search query {query!r}: {detail}. Use words, \"exact phrases\", OR, NOT, "
+        f'bad search query {query!r}: {detail}. Use words, "exact phrases", OR, NOT, '
         "prefix*, and column filters title: abstract: authors: summary: "
         '(quote anything with punctuation, e.g. "self-supervised")'
     )
-

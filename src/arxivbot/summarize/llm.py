@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 ASCII_CHARS_PER_TOKEN = 3.5
 MAX_RETRY_AFTER_SECONDS = 300.0
+_RNG = random.Random()
 
 
 def estimate_tokens(text: str) -> int:
@@ -77,7 +78,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter; a server's Retry-After is a floor, never cut."""
-        rng = self.rng or random
+        rng = self.rng or _RNG
         backoff = min(self.max_delay, self.base_delay * 2**attempt) * rng.uniform(0.5, 1.0)
         if retry_after is not None:
             return max(backoff, min(retry_after, MAX_RETRY_AFTER_SECONDS))
@@ -139,7 +140,9 @@ def _status_error(exc: openai.APIStatusError) -> SummaryError:
             hint="add credit or raise the limit with the provider",
         )
     if status in (408, 409, 429) or status >= 500:
-        return RetryableLlmError(f"HTTP {status} from the LLM server: {detail}", retry_after=_retry_after(exc))
+        return RetryableLlmError(
+            f"HTTP {status} from the LLM server: {detail}", retry_after=_retry_after(exc)
+        )
     return SummaryError(f"the LLM server rejected the request (HTTP {status}: {detail})")
 
 

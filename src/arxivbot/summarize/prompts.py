@@ -51,7 +51,9 @@ def default_prompt(language: str) -> str:
     lang = language.strip().lower() or "zh"
     base = lang.split("-")[0]
     name = base if base in PACKAGED_LANGUAGES else "en"
-    text = resources.files("arxivbot").joinpath("prompts").joinpath(f"{name}.txt").read_text("utf-8")
+    text = (
+        resources.files("arxivbot").joinpath("prompts").joinpath(f"{name}.txt").read_text("utf-8")
+    )
     text = text.strip()
     if name != base:
         text += f"\n\nWrite the whole answer in the language with code '{language}'."

@@ -1,0 +1,286 @@
+"""The ``arxivbot`` command line: each command parses options, calls one library function, prints.
+
+Exit codes: 0 done (also "no announcement today"), 1 the run failed, 2 bad config or
+usage, 3 another run holds the lock, 4 finished but you must act (e.g. the LLM key is refused).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from arxivbot import ops
+from arxivbot.cli_output import Console, print_report
+from arxivbot.config import LoadedConfig, load_config
+from arxivbot.errors import ArxivBotError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FOR_STATUS = {"ok": 0, "partial": 0, "no-announcement": 0, "dry-run": 0, "failed": 1}
+
+
+def _common(fn: F) -> F:
+    """--config / --db / --output / -v / -q on every command that reads a config."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+                     help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json."),
+        click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+                     help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config."),
+        click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
+                     help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config."),
+        click.option("-v", "--verbose", count=True, help="More detail."),
+        click.option("-q", "--quiet", is_flag=True, help="Only errors and the final line."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _context(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
+             verbose: int, quiet: bool) -> tuple[LoadedConfig, ops.Paths, Console]:
+    console = Console(verbose=verbose, quiet=quiet)
+    path = config_path or Path(os.environ.get("ARXIVBOT_CONFIG", "config.json"))
+    if config_path is None and not path.exists() and not os.environ.get("ARXIVBOT_CONFIG"):
+        toml = Path("config.toml")
+        path = toml if toml.exists() else path
+    loaded = load_config(path)
+    for warning in loaded.warnings:
+        console.warn(warning)
+    return loaded, ops.resolve_paths(loaded, db_path, output_dir), console
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+class _Group(click.Group):
+    """Turns every ArxivBotError into one clear line and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArxivBotError as exc:
+            Console().error(str(exc))
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            Console().error("interrupted; the store is consistent and the next run resumes")
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arxivbot")
+def main() -> None:
+    """arxivbot: your ranked, summarised arXiv digest every announcement day."""
+
+
+@main.command()
+@_common
+@click.option("--date", "day", default=None, help="Re-process this announcement day (YYYY-MM-DD).")
+@click.option("--force", is_flag=True, help="Re-summarise and re-render even if nothing changed.")
+@click.option("--dry-run", is_flag=True, help="Fetch and rank only; write nothing, call no LLM.")
+@click.option("--no-summaries", is_flag=True, help="Skip the LLM summaries.")
+@click.option("--no-notify", is_flag=True, help="Send no notifications.")
+@click.option("--no-catch-up", is_flag=True, help="Do not back-fill missed announcement days.")
+def run(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+        quiet: bool, day: str | None, force: bool, dry_run: bool, no_summaries: bool,
+        no_notify: bool, no_catch_up: bool) -> None:
+    """Fetch the latest announcement, rank, summarise, and publish the digest."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    options = ops.RunOptions(
+        db_path=paths.db, output_dir=paths.output, day=_date(day), force=force, dry_run=dry_run,
+        summaries=not no_summaries, notify=not no_notify, catch_up=not no_catch_up,
+    )
+    with console.progress() as sink:
+        report = ops.run_pipeline(loaded, options, progress=sink)
+    print_report(console, report)
+    sys.exit(4 if report.status == "needs-action" else EXIT_FOR_STATUS.get(report.status, 1))
+
+
+@main.command()
+@_common
+def fetch(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+          quiet: bool) -> None:
+    """Fetch the latest announcement into the store (no ranking, no outputs)."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    listing = ops.fetch_latest(loaded, paths)
+    console.line(ops.describe_listing(listing))
+
+
+@main.command()
+@_common
+@click.option("--date", "day", default=None, help="Announcement day (default: latest stored).")
+def rank(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+         quiet: bool, day: str | None) -> None:
+    """Rank a stored announcement day for every profile and show the top papers."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    outcome = ops.rank_stored(loaded, paths, _date(day))
+    console.ranking(outcome)
+
+
+@main.command()
+@_common
+@click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
+@click.option("--ids", multiple=True, help="arXiv ids to summarise (repeatable).")
+@click.option("--force", is_flag=True, help="Summarise again even if a summary exists.")
+def summarize(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
+              verbose: int, quiet: bool, day: str | None, ids: tuple[str, ...], force: bool) -> None:
+    """Summarise stored papers with the configured LLM (paid once per paper)."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    with console.progress() as sink:
+        notes, issues = ops.summarize_stored(loaded, paths, _date(day), ids, force, sink)
+    console.notes(notes, issues)
+    sys.exit(1 if issues and not notes else 0)
+
+
+@main.command()
+@_common
+def render(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+           quiet: bool) -> None:
+    """Write README, papers.json, feeds and the static site from the store."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    written = ops.render_outputs(loaded, paths)
+    console.line(f"wrote {len(written)} files into {paths.output}")
+
+
+@main.command()
+@_common
+@click.option("--from", "start", required=True, help="First announcement day (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, help="Last announcement day (YYYY-MM-DD).")
+@click.option("--yes", is_flag=True, help="Do not ask before starting.")
+def backfill(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
+             verbose: int, quiet: bool, start: str, end: str, yes: bool) -> None:
+    """Fill announcement days from the arXiv API (resumable, rate-limited)."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    first, last = _date(start), _date(end)
+    assert first is not None and last is not None
+    plan = ops.plan_backfill(loaded, paths, first, last)
+    console.line(plan.describe())
+    if not yes and sys.stdin.isatty() and not click.confirm("Start?", default=True):
+        return
+    with console.progress() as sink:
+        report = ops.backfill(loaded, paths, plan, progress=sink)
+    console.line(report.describe())
+
+
+@main.command()
+@_common
+@click.argument("query")
+@click.option("--from", "start", default=None, help="Earliest announcement day.")
+@click.option("--to", "end", default=None, help="Latest announcement day.")
+@click.option("--category", multiple=True, help="Only papers in this category (repeatable).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+def search(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+           quiet: bool, query: str, start: str | None, end: str | None,
+           category: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search the stored history (query language or free text)."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    hits = ops.search_history(loaded, paths, query, _date(start), _date(end), category, limit)
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(ops.hit_json(hit), ensure_ascii=False))
+    else:
+        console.hits(hits)
+
+
+@main.command()
+@_common
+@click.option("--host", default=None, help="Bind address (default from config).")
+@click.option("--port", default=None, type=int, help="Port (default from config).")
+@click.option("--no-scheduler", is_flag=True, help="Serve only; do not run on the schedule.")
+def serve(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+          quiet: bool, host: str | None, port: int | None, no_scheduler: bool) -> None:
+    """Serve the site, feeds, search and JSON API; run the pipeline on the schedule."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    console.line(f"serving on http://{host or loaded.config.server.host}:"
+                 f"{port or loaded.config.server.port}")
+    ops.serve(loaded, paths, host=host, port=port, scheduler=not no_scheduler)
+
+
+@main.command()
+@_common
+def doctor(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+           quiet: bool) -> None:
+    """Check config, environment, store and reachability; say what to fix."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    checks = ops.doctor(loaded, paths)
+    console.checks(checks)
+    sys.exit(0 if all(c.ok or not c.required for c in checks) else 1)
+
+
+def _feedback_command(value: int) -> Callable[..., None]:
+    @_common
+    @click.argument("arxiv_ids", nargs=-1, required=True)
+    @click.option("--profile", default=None, help="Profile (default: the first).")
+    def command(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
+                verbose: int, quiet: bool, arxiv_ids: tuple[str, ...], profile: str | None) -> None:
+        loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+        for message in ops.feedback(loaded, paths, arxiv_ids, value, profile):
+            console.line(message)
+
+    return command
+
+
+main.command("like", help="Mark papers you like: they become seeds for ranking.")(
+    _feedback_command(1)
+)
+main.command("dislike", help="Mark papers you dislike: similar papers rank lower.")(
+    _feedback_command(-1)
+)
+
+
+@main.command()
+@_common
+@click.option("--test", "test_message", is_flag=True, help="Send a test message to each target.")
+@click.option("--resend", is_flag=True, help="Send again even if already sent for that day.")
+@click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
+def notify(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
+           quiet: bool, test_message: bool, resend: bool, day: str | None) -> None:
+    """Send the digest (or a test message) to the configured email/chat targets."""
+    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=_date(day))
+    console.deliveries(deliveries)
+    sys.exit(0 if all(d.ok or d.skipped for d in deliveries) else 1)
+
+
+@main.command()
+@click.option("--path", "target", type=click.Path(path_type=Path), default=Path("config.toml"),
+              show_default=True, help="Where to write (.toml with comments, or .json).")
+@click.option("--categories", default=None, help="Comma-separated, e.g. cs.AI,cs.CL.")
+@click.option("--keywords", default=None, help="Comma-separated keywords or phrases.")
+@click.option("--query", default=None, help="A query in arxivbot's query language.")
+@click.option("--provider", default=None,
+              type=click.Choice(["openai", "dashscope", "deepseek", "ollama", "vllm", "none"]))
+@click.option("--language", default=None, help="Summary language, e.g. en or zh.")
+@click.option("--output", "output", default=None, help="Output folder.")
+@click.option("--non-interactive", is_flag=True, help="Never ask; use flags and defaults.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(target: Path, categories: str | None, keywords: str | None, query: str | None,
+         provider: str | None, language: str | None, output: str | None,
+         non_interactive: bool, force: bool) -> None:
+    """Create a starter config, asking in a terminal or from flags."""
+    from arxivbot.cli_init import gather_starter_options
+
+    console = Console()
+    interactive = not non_interactive and sys.stdin.isatty()
+    options = gather_starter_options(
+        interactive, categories=categories, keywords=keywords, query=query, provider=provider,
+        language=language, output=output,
+    )
+    written = ops.write_starter(target, options, overwrite=force)
+    console.line(f"wrote {written}; next: arxivbot run --config {written}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

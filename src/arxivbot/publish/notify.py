@@ -1,0 +1,418 @@
+"""Deliver digests where people read them: e-mail (SMTP) and chat/webhooks (Apprise).
+
+Each configured target (``config.notify.targets``) gets one message per profile per
+announcement day. What was delivered is recorded in the store, so repeating a run sends
+nothing twice; ``resend=True`` forces it. A failing target is retried with exponential
+backoff, then reported in the :class:`NotifyReport` — it never raises out of this module
+and never keeps the other targets from getting their message.
+
+Target URLs may hold ``${VAR}`` placeholders that are read from the environment at send
+time; errors and reports show only a redacted form of the URL and never a secret.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote, urlsplit
+
+import apprise
+
+from arxivbot.clock import Clock, utc_now
+from arxivbot.config.model import Config, NotifyTarget
+from arxivbot.config.profiles import Profile, resolve_profiles
+from arxivbot.errors import NotifyError
+from arxivbot.models import Digest, StageIssue
+from arxivbot.publish.notify_email import (
+    EmailContent,
+    date_header,
+    digest_email,
+    is_email_url,
+    notice_email,
+    parse_smtp_url,
+    send_email,
+)
+from arxivbot.publish.notify_format import (
+    Style,
+    digest_title,
+    no_announcement_text,
+    render_digest,
+)
+from arxivbot.store.api import StoreApi
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], None]
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_HTML_SCHEMES = frozenset({"tgram"})
+_MARKDOWN_SCHEMES = frozenset(
+    {"slack", "discord", "matrix", "matrixs", "msteams", "workflow", "workflows", "gchat",
+     "mmost", "mmosts", "rocket", "rockets", "zulip"}
+)  # fmt: skip
+_HOST_SCHEMES = frozenset({"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls"})
+_LENGTH_CAPS = {"slack": 35_000}
+GENERIC_LIMIT = 10_000
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 60.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of one message to one target."""
+
+    target: str
+    profile: str
+    day: date | None
+    ok: bool
+    skipped: bool = False
+    message: str = ""  # what was sent, or why nothing was
+    error: str = ""  # why it failed (redacted)
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class NotifyReport:
+    deliveries: tuple[Delivery, ...] = ()
+
+    @property
+    def sent(self) -> tuple[Delivery, ...]:
+        return tuple(d for d in self.deliveries if d.ok and not d.skipped)
+
+    @property
+    def failed(self) -> tuple[Delivery, ...]:
+        return tuple(d for d in self.deliveries if not d.ok)
+
+    @property
+    def skipped(self) -> tuple[Delivery, ...]:
+        return tuple(d for d in self.deliveries if d.skipped)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def issues(self) -> tuple[StageIssue, ...]:
+        """Failures as run-report issues (stage ``notify``, subject = target name)."""
+        return tuple(StageIssue("notify", d.target, d.error) for d in self.failed)
+
+
+@dataclass(frozen=True)
+class _Message:
+    """One message, ready to render for whichever channel it goes to."""
+
+    title: str
+    email: Callable[[], EmailContent]
+    chat: Callable[[Style, int], tuple[str, ...]]
+
+
+# ---------------------------------------------------------------- public API
+
+
+def notify_digests(
+    digests: Sequence[Digest],
+    config: Config,
+    *,
+    store: StoreApi,
+    clock: Clock = utc_now,
+    site_url: str = "",
+    resend: bool = False,
+    sleep: Sleep = time.sleep,
+) -> NotifyReport:
+    """Send each digest to every target configured for its profile, once per day."""
+    settings = config.notify
+    if not settings.enabled:
+        return NotifyReport()
+    profiles = {p.name: p for p in resolve_profiles(config)}
+    deliveries: list[Delivery] = []
+    for digest in digests:
+        day, name = digest.announced_on, digest.profile
+        for target in targets_for(config, name):
+            if not resend and store.was_notified(name, target.name, day):
+                deliveries.append(_already(target, name, day))
+                continue
+            if not digest.papers and settings.on_empty == "skip":
+                deliveries.append(
+                    Delivery(target.name, name, day, True, True, "no paper kept today")
+                )
+                continue
+            url = _profile_site_url(site_url or config.output.site_url, profiles.get(name))
+            delivery = _deliver(target, _digest_message(digest, settings.top_n, url),
+                                name, day, clock, sleep, settings.max_retries)  # fmt: skip
+            if delivery.ok:
+                store.mark_notified(name, target.name, day, clock())
+            deliveries.append(delivery)
+    return NotifyReport(tuple(deliveries))
+
+
+def notify_no_announcement(
+    profiles: Sequence[str | Profile],
+    day: date,
+    config: Config,
+    *,
+    store: StoreApi,
+    clock: Clock = utc_now,
+    next_expected: datetime | None = None,
+    resend: bool = False,
+    sleep: Sleep = time.sleep,
+) -> NotifyReport:
+    """Send the one-line "no announcement" notice when ``notify.on_empty`` is ``notice``.
+
+    One message per target, covering every listed profile the target serves; recorded
+    per profile, so the notice, like a digest, goes out once per day.
+    """
+    settings = config.notify
+    if not settings.enabled or settings.on_empty != "notice":
+        return NotifyReport()
+    names = [p if isinstance(p, str) else p.name for p in profiles]
+    line = no_announcement_text(day, next_expected)
+    subject = f"arXiv digest {day.isoformat()}: no announcement"
+    message = _notice_message(subject, line)
+    deliveries: list[Delivery] = []
+    for target in config.notify.targets:
+        served = [n for n in names if _serves(target, n)]
+        pending = [n for n in served if resend or not store.was_notified(n, target.name, day)]
+        if served and not pending:
+            deliveries.append(_already(target, ",".join(served), day))
+        if not pending:
+            continue
+        delivery = _deliver(target, message, ",".join(pending), day, clock, sleep,
+                            settings.max_retries)  # fmt: skip
+        if delivery.ok:
+            for name in pending:
+                store.mark_notified(name, target.name, day, clock())
+        deliveries.append(delivery)
+    return NotifyReport(tuple(deliveries))
+
+
+def send_test(
+    config: Config, *, profile: str | None = None, clock: Clock = utc_now
+) -> NotifyReport:
+    """One test message to each configured target (of ``profile`` when given), no retries.
+
+    Sent even when ``notify.enabled`` is false: the user asked for it explicitly.
+    """
+    deliveries: list[Delivery] = []
+    for target in config.notify.targets:
+        if profile is not None and not _serves(target, profile):
+            continue
+        subject = "arxivbot test message"
+        line = (
+            f"Test message from arxivbot to target '{target.name}' at "
+            f"{clock().strftime('%Y-%m-%d %H:%M UTC')}: this target is configured correctly."
+        )
+        message = _notice_message(subject, line)
+        deliveries.append(
+            _deliver(target, message, profile or "", None, clock, time.sleep, retries=0)
+        )
+    return NotifyReport(tuple(deliveries))
+
+
+def targets_for(config: Config, profile: str) -> list[NotifyTarget]:
+    """The targets that serve ``profile`` (a target without ``profiles`` serves all)."""
+    return [t for t in config.notify.targets if _serves(t, profile)]
+
+
+# ---------------------------------------------------------------- URLs and secrets
+
+
+def expand_url(url: str, environ: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """Replace ``${VAR}`` from the environment; return the URL and the secret values used.
+
+    A placeholder that is the whole URL is inserted as is (a webhook URL kept in a
+    secret); inside a URL the value is percent-encoded so ``@``/``/`` in a password
+    cannot change the URL's shape.
+    """
+    env = os.environ if environ is None else environ
+    missing = [name for name in _VAR.findall(url) if name not in env]
+    if missing:
+        raise NotifyError(
+            f"environment variable {missing[0]} is not set",
+            hint=f"export {missing[0]}=... before the run or remove ${{{missing[0]}}} from the URL",
+        )
+    secrets = tuple(env[name] for name in _VAR.findall(url) if env[name])
+    whole = _VAR.fullmatch(url.strip())
+    if whole:
+        return env[whole.group(1)], secrets
+    return _VAR.sub(lambda m: quote(env[m.group(1)], safe=""), url), secrets
+
+
+def redact_url(url: str) -> str:
+    """``scheme://host`` for host-like URLs, ``scheme://…`` for token URLs (tgram, discord …)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower() or "?"
+    if scheme in _HOST_SCHEMES or scheme in ("http", "https"):
+        try:
+            host = parts.hostname or ""
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            host, port = "", ""
+        if host and "$" not in host:
+            return f"{scheme}://{host}{port}"
+    return f"{scheme}://…"
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True):
+        text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+    return text
+
+
+def _url_secrets(url: str) -> tuple[str, ...]:
+    """Userinfo and path/query tokens of an expanded URL: never shown in a report."""
+    parts = urlsplit(url)
+    found = [parts.password or "", parts.username or ""]
+    if parts.scheme.lower() not in _HOST_SCHEMES:
+        found += [parts.netloc, *parts.path.split("/"), parts.query]
+    return tuple(s for s in found if len(s) >= 6)
+
+
+# ---------------------------------------------------------------- delivery
+
+
+def _deliver(
+    target: NotifyTarget,
+    message: _Message,
+    profile: str,
+    day: date | None,
+    clock: Clock,
+    sleep: Sleep,
+    retries: int,
+) -> Delivery:
+    """Send one message to one target with retries; a failure becomes ``ok=False``."""
+    where = redact_url(target.url)
+    secrets: tuple[str, ...] = ()
+    attempts = 0
+    try:
+        url, secrets = expand_url(target.url)
+        secrets += _url_secrets(url)
+        send = (
+            _email_sender(url, message, clock) if is_email_url(url) else _chat_sender(url, message)
+        )
+        for attempt in range(retries + 1):
+            attempts = attempt + 1
+            try:
+                sent = send()
+                return Delivery(target.name, profile, day, True, message=sent, attempts=attempts)
+            except NotifyError as exc:
+                if attempt == retries:
+                    raise
+                delay = min(BACKOFF_BASE * 2**attempt, BACKOFF_CAP)
+                logger.info("notify %s (%s): %s; retrying in %.0fs",
+                            target.name, where, _scrub(str(exc), secrets), delay)  # fmt: skip
+                sleep(delay)
+    except NotifyError as exc:
+        error = f"{where}: {_scrub(str(exc), secrets)}"
+    except Exception as exc:  # a bug in a plugin must not stop the other targets
+        error = f"{where}: unexpected {type(exc).__name__}: {_scrub(str(exc), secrets)}"
+    logger.warning("notify %s failed: %s", target.name, error)
+    return Delivery(target.name, profile, day, False, error=error, attempts=attempts)
+
+
+def _email_sender(url: str, message: _Message, clock: Clock) -> Callable[[], str]:
+    smtp = parse_smtp_url(url)
+    content = message.email()
+    return lambda: send_email(smtp, content, when_header=date_header(clock()))
+
+
+def _chat_sender(url: str, message: _Message) -> Callable[[], str]:
+    plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
+        scheme = urlsplit(url).scheme or "?"
+        raise NotifyError(
+            f"not a valid notification URL for scheme '{scheme}'",
+            hint="see the Apprise URL list; e-mail uses mailto:// or mailtos://",
+        )
+    scheme = urlsplit(url).scheme.lower()
+    style = _style_for(scheme)
+    title = message.title
+    title_in_body = int(getattr(plugin, "title_maxlen", 250) or 0) <= 0
+    body_max = int(getattr(plugin, "body_maxlen", GENERIC_LIMIT) or GENERIC_LIMIT)
+    limit = min(body_max, _LENGTH_CAPS.get(scheme, GENERIC_LIMIT)) - len(title) - 8
+    parts = message.chat(style, max(limit, 200))
+    if title_in_body:
+        heading = f"<b>{html.escape(title)}</b>" if style is Style.HTML else title
+        parts = (f"{heading}\n{parts[0]}", *parts[1:]) if parts else (heading,)
+        title = ""
+    client = apprise.Apprise()
+    client.add(plugin)
+    progress = {"next": 0}
+
+    def send() -> str:
+        for index in range(progress["next"], len(parts)):
+            _send_part(client, parts[index], _part_title(title, index, len(parts)), style)
+            progress["next"] = index + 1  # a retry resumes after the parts already delivered
+        return f"{len(parts)} message{'s' if len(parts) != 1 else ''} sent via {scheme}"
+
+    return send
+
+
+def _send_part(client: apprise.Apprise, body: str, title: str, style: Style) -> None:
+    problems: list[str] = []
+
+    def capture(entry: object, _plugin: object) -> None:
+        level = str(getattr(entry, "level", ""))
+        if level in ("WARNING", "ERROR", "CRITICAL"):
+            problems.append(str(getattr(entry, "message", "")))
+
+    body_format = {Style.TEXT: "text", Style.MARKDOWN: "markdown", Style.HTML: "html"}[style]
+    result = client.notify(body=body, title=title, body_format=body_format, log_callback=capture)
+    if not result:
+        detail = "; ".join(p for p in problems if p) or "the service did not accept the message"
+        raise NotifyError(detail)
+
+
+def _part_title(title: str, index: int, count: int) -> str:
+    if not title or count == 1:
+        return title
+    return f"{title} ({index + 1}/{count})"
+
+
+def _style_for(scheme: str) -> Style:
+    if scheme in _HTML_SCHEMES:
+        return Style.HTML
+    if scheme in _MARKDOWN_SCHEMES:
+        return Style.MARKDOWN
+    return Style.TEXT
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _digest_message(digest: Digest, top_n: int, site_url: str) -> _Message:
+    def chat(style: Style, limit: int) -> tuple[str, ...]:
+        return render_digest(digest, style, top_n=top_n, site_url=site_url, limit=limit).parts
+
+    return _Message(
+        digest_title(digest), lambda: digest_email(digest, top_n=top_n, site_url=site_url), chat
+    )
+
+
+def _notice_message(subject: str, line: str) -> _Message:
+    def chat(_style: Style, _limit: int) -> tuple[str, ...]:
+        return (line,)
+
+    return _Message(subject, lambda: notice_email(subject, line), chat)
+
+
+def _serves(target: NotifyTarget, profile: str) -> bool:
+    return not target.profiles or profile in target.profiles
+
+
+def _already(target: NotifyTarget, profile: str, day: date) -> Delivery:
+    return Delivery(
+        target.name, profile, day, True, True, "already sent for this day (resend to repeat)"
+    )
+
+
+def _profile_site_url(site_url: str, profile: Profile | None) -> str:
+    """The digest's page: ``<site>/<profile subdir>/`` for a non-default profile."""
+    if not site_url or profile is None or not profile.output_subdir:
+        return site_url
+    return f"{site_url.rstrip('/')}/{quote(profile.output_subdir)}/"

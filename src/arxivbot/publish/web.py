@@ -1,0 +1,282 @@
+"""The web server (FastAPI + uvicorn): site pages, feeds, JSON API, search, health, admin.
+
+The render stage writes the site and the feeds into the output directory; the server
+serves those files (cached in memory per file generation, with ETag/Last-Modified and
+304s). A feed whose file does not exist yet is built from the store's history instead and
+cached until the store changes. The pipeline runs in a background thread (the built-in
+cron scheduler, or ``POST /admin/refresh``), never two at once, while requests go on.
+
+Errors never show a traceback: unknown things are 404, bad parameters 400 with a message,
+anything unexpected a bare 500 JSON body (details go to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from starlette.responses import Response
+
+from arxivbot.clock import Clock, utc_now
+from arxivbot.config import LoadedConfig, Profile, load_config
+from arxivbot.digest import load_history
+from arxivbot.publish.cache import CachedBody, cached_response, file_generation, mtime_of, safe_join
+from arxivbot.publish.errors import install_error_handlers
+from arxivbot.publish.middleware import RequestLimits, SecurityHeaders
+from arxivbot.publish.scheduler import Runner
+from arxivbot.publish.state import ServerState
+from arxivbot.publish.web_api import StateDep
+from arxivbot.publish.web_api import router as api_router
+from arxivbot.publish.web_ops import router as ops_router
+from arxivbot.render.feeds import FeedFormat, FeedMeta, build_feed, feed_path
+
+log = logging.getLogger(__name__)
+
+FEED_TYPES: dict[str, str] = {
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+# What the static route may serve: the render stage's outputs and nothing else, so an
+# output directory shared with other files (the repository root, say) leaks nothing.
+ROOT_JSON = frozenset({"papers.json", "feed.json", "search-index.json"})
+ROOT_SUFFIXES = frozenset({".html", ".xml", ".md", ".js", ".css", ".svg", ".ico", ".png", ".txt"})
+SITE_DIRS = frozenset({"days", "papers", "static", "rss", "atom", "feed"})
+DIR_SUFFIXES = ROOT_SUFFIXES | {".json", ".woff2", ".woff", ".webp", ".jpg", ".map"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+}
+
+site_router = APIRouter()
+ProfileParam = Annotated[str | None, Query(max_length=41, description="profile (default: first)")]
+
+
+def create_app(
+    loaded: LoadedConfig,
+    *,
+    db_path: Path,
+    output_dir: Path,
+    runner: Runner | None = None,
+    clock: Clock = utc_now,
+    scheduler: bool = False,
+) -> FastAPI:
+    """The ASGI app. ``runner`` runs the pipeline once (the scheduler and the admin route
+    call it in a background thread); ``scheduler`` starts the cron thread with the app."""
+    state = ServerState(
+        loaded, db_path=db_path, output_dir=output_dir, runner=runner, clock=clock,
+        scheduler=scheduler,
+    )  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if state.scheduler is not None:
+            state.scheduler.start()
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="arxivbot",
+        summary="Your ranked, summarised arXiv digest: feeds, pages, search and a JSON API.",
+        version="1",
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    app.state.arxivbot = state
+    install_error_handlers(app)
+    app.include_router(ops_router)
+    app.include_router(api_router)
+    app.include_router(site_router)  # last: its catch-all route must not shadow the others
+    # Added innermost first: limits run before anything else, headers land on every reply.
+    app.add_middleware(SecurityHeadersGzip)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLimits)
+    return app
+
+
+def serve(
+    loaded: LoadedConfig,
+    *,
+    db_path: Path,
+    output_dir: Path,
+    host: str,
+    port: int,
+    runner: Runner | None = None,
+    scheduler: bool = True,
+    clock: Clock = utc_now,
+) -> None:
+    """Run the server until interrupted (``arxivbot serve``). Logging is the caller's."""
+    import uvicorn
+
+    app = create_app(
+        loaded, db_path=db_path, output_dir=output_dir, runner=runner, clock=clock,
+        scheduler=scheduler,
+    )  # fmt: skip
+    uvicorn.run(
+        app, host=host, port=port, log_config=None, server_header=False,
+        timeout_graceful_shutdown=10,
+    )  # fmt: skip
+
+
+def create_app_from_env() -> FastAPI:
+    """For serverless hosts (Vercel's ``api/index.py``): config from ``$ARXIVBOT_CONFIG``
+    (default ``config.json`` when present), paths from the config or ``$ARXIVBOT_DB`` /
+    ``$ARXIVBOT_OUTPUT``; no scheduler and no runner (the host's cron runs the CLI)."""
+    path = os.environ.get("ARXIVBOT_CONFIG") or ("config.json" if Path("config.json").exists() else None)
+    loaded = load_config(path)
+    config = loaded.config
+    return create_app(
+        loaded,
+        db_path=loaded.resolve(config.store.path),
+        output_dir=loaded.resolve(config.output.dir),
+    )
+
+
+# -- feeds ---------------------------------------------------------------------------------
+def _feed(request: Request, state: ServerState, fmt: FeedFormat, category: str | None,
+          profile_name: str | None) -> Response:  # fmt: skip
+    profile = state.profile(profile_name)
+    state.check_category(category)
+    if category is not None and category not in profile.categories:
+        raise HTTPException(404, f"profile {profile.name!r} does not follow {category}")
+    file = state.site_root(profile) / feed_path(fmt, category)
+    generation = file_generation(file)
+    if generation is not None:
+        body = state.bodies.get(
+            ("file", file), generation, lambda: _file_body(file, FEED_TYPES[fmt])
+        )
+    else:  # not rendered yet (or rendering is off): build it from the stored history
+        body = state.bodies.get(
+            ("feed", profile.name, fmt, category), state.generation(),
+            lambda: _built_feed(state, profile, fmt, category),
+        )  # fmt: skip
+    return cached_response(request, body, max_age=state.max_age)
+
+
+def _built_feed(
+    state: ServerState, profile: Profile, fmt: FeedFormat, category: str | None
+) -> CachedBody:
+    output = state.config.output
+    store = state.store()
+    last = store.last_run()
+    generated = (last.finished_at or last.started_at) if last else state.clock()
+    history = load_history(store, profile, state.clock, days=output.feed_days)
+    meta = FeedMeta(
+        title=output.site_title, site_url=output.site_url, feed_url=output.site_url,
+        description=f"{output.site_title}: ranked arXiv papers with summaries",
+        generated_at=generated,
+    )  # fmt: skip
+    text = build_feed(
+        history, fmt, category, meta, max_items=output.feed_max_items, max_days=output.feed_days
+    )
+    return CachedBody.of(text.encode(), FEED_TYPES[fmt], generated)
+
+
+def _feed_route(fmt: FeedFormat, path: str, per_category: bool) -> None:
+    if per_category:
+
+        def category_feed(
+            request: Request, state: StateDep, category: str, profile: ProfileParam = None
+        ) -> Response:
+            return _feed(request, state, fmt, category, profile)
+
+        endpoint = category_feed
+    else:
+
+        def whole_feed(request: Request, state: StateDep, profile: ProfileParam = None) -> Response:
+            return _feed(request, state, fmt, None, profile)
+
+        endpoint = whole_feed  # type: ignore[assignment]
+    site_router.add_api_route(
+        path, endpoint, methods=["GET", "HEAD"], tags=["feeds"], response_class=Response,
+        name=f"{fmt}{'_category' if per_category else ''}_{path.count('/')}",
+    )  # fmt: skip
+
+
+FEED_ROUTES: tuple[tuple[FeedFormat, str, bool], ...] = (
+    ("rss", "/rss", False),
+    ("rss", "/rss/{category}", True),
+    ("atom", "/atom", False),
+    ("atom", "/atom/{category}", True),
+    ("json", "/feed.json", False),
+    ("json", "/feed/{category}.json", True),
+)
+for _fmt, _path, _per_category in FEED_ROUTES:
+    _feed_route(_fmt, _path, _per_category)
+
+
+# -- the static site -------------------------------------------------------------------------
+@site_router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def site_file(request: Request, state: StateDep, path: str) -> Response:
+    file = site_file_for(state, path)
+    if file is None:
+        raise HTTPException(404, "not found")
+    generation = file_generation(file)
+    if generation is None:  # removed between lookup and now
+        raise HTTPException(404, "not found")
+    body = state.bodies.get(("file", file), generation, lambda: _file_body(file, _type_of(file)))
+    return cached_response(request, body, max_age=state.max_age)
+
+
+def site_file_for(state: ServerState, url_path: str) -> Path | None:
+    """The output file a URL path names, or None: only rendered outputs are reachable."""
+    segments = [s for s in url_path.split("/")]
+    if segments and segments[-1] == "":  # "/", "/days/": the folder's index page
+        segments[-1] = "index.html"
+    subdirs = {p.output_subdir for p in state.profiles.values() if p.output_subdir}
+    if len(segments) > 1 and segments[0] in subdirs:
+        segments = segments[1:]
+        root_prefix = [url_path.split("/")[0]]
+    else:
+        root_prefix = []
+    if not _allowed(segments):
+        return None
+    relative = "/".join(root_prefix + segments)
+    found = safe_join(state.output_dir, relative)
+    if found is not None and found.is_dir():
+        found = safe_join(state.output_dir, relative + "/index.html")
+    if found is None and not Path(segments[-1]).suffix:  # /papers/2606.01234 → .html
+        found = safe_join(state.output_dir, relative + ".html")
+    return found if found is not None and found.is_file() else None
+
+
+def _allowed(segments: list[str]) -> bool:
+    name = segments[-1]
+    suffix = Path(name).suffix.lower()
+    if len(segments) == 1:
+        if suffix == ".json":
+            return name in ROOT_JSON
+        return suffix in ROOT_SUFFIXES or suffix == "" or not name
+    return segments[0] in SITE_DIRS and (suffix in DIR_SUFFIXES or suffix == "")
+
+
+def _type_of(file: Path) -> str:
+    suffix = file.suffix.lower()
+    if suffix in TYPES:
+        return TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(file.name)
+    return guessed or "application/octet-stream"
+
+
+def _file_body(file: Path, media_type: str) -> CachedBody:
+    try:
+        return CachedBody.of(file.read_bytes(), media_type, mtime_of(file))
+    except OSError:
+        raise HTTPException(404, "not found") from None
+
+
+AllowedFormat = Literal["rss", "atom", "json"]

