@@ -333,7 +333,7 @@ def notify_stage(
         for profile, result in outcome.results:
             digests.append(load_digest(store, profile, outcome.day, clock, matched=result.matched))
     report = notify_digests(digests, config, store=store, clock=clock, site_url=config.output.site_url)
-    return _delivery_issues(report)
+    return list(report.issues)
 
 
 def notify_empty_stage(
@@ -348,19 +348,12 @@ def notify_empty_stage(
     config = loaded.config
     if not config.notify.enabled or config.notify.on_empty != "notice" or not config.notify.targets:
         return []
+    from arxivbot.calendar import eastern_date
+
     report = notify_no_announcement(
-        profiles, clock(), config, store=store, clock=clock, next_expected=upcoming
+        profiles, eastern_date(clock()), config, store=store, clock=clock, next_expected=upcoming
     )
-    return _delivery_issues(report)
-
-
-def _delivery_issues(report: object) -> list[StageIssue]:
-    deliveries = getattr(report, "deliveries", ())
-    return [
-        StageIssue("notify", d.target, d.message)
-        for d in deliveries
-        if not d.ok and not d.skipped
-    ]
+    return list(report.issues)
 
 
 __all__ = [

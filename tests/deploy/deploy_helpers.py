@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,10 +68,20 @@ def flags_in(script: str, command: str) -> set[str]:
     return found
 
 
+def _cli() -> Any:
+    """``arxivbot.cli``; skipped only while the module does not exist at all."""
+    if not (REPO / "src" / "arxivbot" / "cli.py").is_file():
+        pytest.skip("src/arxivbot/cli.py does not exist yet")
+    import arxivbot.cli
+
+    return arxivbot.cli
+
+
 def cli_flags(command: str) -> set[str]:
-    """The options the real ``arxivbot <command>`` accepts (skips until the CLI imports)."""
-    cli = pytest.importorskip("arxivbot.cli", reason="arxivbot.cli does not import yet")
+    """The options the real ``arxivbot <command>`` accepts."""
     import click
+
+    cli = _cli()
 
     group = cli.main
     assert isinstance(group, click.Group), "arxivbot.cli.main must be a click group"
@@ -81,8 +92,9 @@ def cli_flags(command: str) -> set[str]:
 
 
 def cli_help(command: str) -> str:
-    cli = pytest.importorskip("arxivbot.cli", reason="arxivbot.cli does not import yet")
     from click.testing import CliRunner
+
+    cli = _cli()
 
     result = CliRunner().invoke(cli.main, [command, "--help"])
     assert result.exit_code == 0, result.output
@@ -122,7 +134,8 @@ def run_step(
         timeout=120,
     )
     if check:
-        assert result.returncode == 0, f"step failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        output = f"{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, f"step failed ({result.returncode}):\n{output}"
     return result
 
 
@@ -154,3 +167,110 @@ def exec_form(arguments: str) -> list[str]:
 
 def shell_words(text: str) -> list[str]:
     return shlex.split(text)
+
+
+FAKE_ARXIVBOT = """#!/usr/bin/env bash
+# Stand-in for arxivbot: records its arguments, writes a digest, exits as told.
+printf '%s\\n' "$@" > "$FAKE_ARGS"
+if [ -n "$FAKE_README" ]; then
+  mkdir -p digest/days
+  printf '%s\\n' "$FAKE_README" > digest/README.md
+  printf '<h1>%s</h1>\\n' "$FAKE_README" > digest/index.html
+fi
+echo "fake arxivbot done"
+exit "${FAKE_CODE:-0}"
+"""
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.strip()
+
+
+def isolate_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user or system git config; a fixed identity for the test's own commits."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+
+
+def make_origin(tmp_path: Path, config: Mapping[str, Any] | None = None) -> Path:
+    """A bare repository with README.md, config.json (``config`` or the bundled one) and
+    vercel.json on main, as a fork looks before its first scheduled run."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    git(seed, "init", "-q", "-b", "main")
+    (seed / "README.md").write_text("# The project's own README\n")
+    (seed / "vercel.json").write_text((REPO / "vercel.json").read_text())
+    text = json.dumps(config) if config is not None else (REPO / "config.json").read_text()
+    (seed / "config.json").write_text(text)
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "project")
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    return bare
+
+
+class Runner:
+    """One Actions run: a fresh checkout, then the workflow's steps in order."""
+
+    def __init__(
+        self, tmp_path: Path, origin: Path, name: str, *, fake: bool = True, **env: str
+    ) -> None:
+        self.workspace = tmp_path / name
+        git(tmp_path, "clone", "-q", "--depth=1", f"file://{origin}", str(self.workspace))
+        bin_dir = tmp_path / "bin"
+        bin_dir.mkdir(exist_ok=True)
+        if fake:
+            stand_in = bin_dir / "arxivbot"
+            stand_in.write_text(FAKE_ARXIVBOT)
+            stand_in.chmod(0o755)
+        else:  # the real console script, next to this interpreter
+            bin_dir = Path(sys.executable).parent
+        self.output = tmp_path / f"{name}.github_output"
+        self.summary = tmp_path / f"{name}.summary"
+        self.args_file = tmp_path / f"{name}.args"
+        self.env = {
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "GITHUB_OUTPUT": str(self.output),
+            "GITHUB_STEP_SUMMARY": str(self.summary),
+            "FAKE_ARGS": str(self.args_file),
+            **env,
+        }
+        self.wf = workflow("digest.yml")
+
+    def step(self, name: str, **env: str) -> subprocess.CompletedProcess[str]:
+        step = step_named(self.wf, name)
+        cwd = self.workspace / step.get("working-directory", ".")
+        return run_step(step["run"], cwd, {**self.env, **env})
+
+    def outputs(self) -> dict[str, str]:
+        lines = self.output.read_text().splitlines() if self.output.exists() else []
+        return dict(line.split("=", 1) for line in lines)
+
+    def args(self) -> list[str]:
+        return self.args_file.read_text().splitlines()
+
+    def full_run(self, readme: str = "", code: int = 0, **inputs: str) -> str:
+        self.step("check out the digest branch")
+        self.step("run arxivbot", FAKE_README=readme, FAKE_CODE=str(code), **inputs)
+        result = self.outputs()["exit_code"]
+        if result in ("0", "4"):
+            self.step("publish")
+        return result
+
+
+def branch_files(origin: Path, branch: str) -> set[str]:
+    return set(git(origin, "ls-tree", "-r", "--name-only", branch).splitlines())

@@ -102,11 +102,18 @@ class FakeLlm:
     def dashscope_url(self) -> str:
         return f"{self.server.url}/compatible-mode/v1"
 
-    def reset_counts(self) -> None:
+    def reset(self) -> None:
+        """Back to a fresh server: no faults, no latency, zero counts."""
         with self._lock:
             self.chat_calls = self.answered = self.max_in_flight = 0
             self.uploads.clear()
+            self.deleted.clear()
             self.chat_bodies.clear()
+            self.fault = None
+            self.latency = 0.0
+            self.answer_override = None
+        with self.server._lock:
+            self.server.log.clear()
 
     # ------------------------------------------------------------------ routing
     def _dispatch(self, request: Request) -> Reply:

@@ -16,10 +16,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -99,10 +99,9 @@ class GenerationCache(Generic[T]):
     def get(self, key: Hashable, generation: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
-                if found[0] == generation or key in self._building:
-                    self._entries.move_to_end(key)
-                    return found[1]
+            if found is not None and (found[0] == generation or key in self._building):
+                self._entries.move_to_end(key)
+                return found[1]
             self._building.add(key)
         try:
             value = build()

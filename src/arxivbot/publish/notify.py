@@ -12,23 +12,25 @@ time; errors and reports show only a redacted form of the URL and never a secret
 
 from __future__ import annotations
 
-import html
 import logging
-import os
-import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote, urlsplit
-
-import apprise
+from urllib.parse import quote
 
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config.model import Config, NotifyTarget
 from arxivbot.config.profiles import Profile, resolve_profiles
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
+from arxivbot.publish.notify_channels import (
+    chat_sender,
+    expand_url,
+    redact_url,
+    scrub,
+    url_secrets,
+)
 from arxivbot.publish.notify_email import (
     EmailContent,
     date_header,
@@ -48,17 +50,9 @@ from arxivbot.store.api import StoreApi
 
 logger = logging.getLogger(__name__)
 
+
 Sleep = Callable[[float], None]
 
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_HTML_SCHEMES = frozenset({"tgram"})
-_MARKDOWN_SCHEMES = frozenset(
-    {"slack", "discord", "matrix", "matrixs", "msteams", "workflow", "workflows", "gchat",
-     "mmost", "mmosts", "rocket", "rockets", "zulip"}
-)  # fmt: skip
-_HOST_SCHEMES = frozenset({"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls"})
-_LENGTH_CAPS = {"slack": 35_000}
-GENERIC_LIMIT = 10_000
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 
@@ -143,8 +137,15 @@ def notify_digests(
                 )
                 continue
             url = _profile_site_url(site_url or config.output.site_url, profiles.get(name))
-            delivery = _deliver(target, _digest_message(digest, settings.top_n, url),
-                                name, day, clock, sleep, settings.max_retries)  # fmt: skip
+            delivery = _deliver(
+                target,
+                _digest_message(digest, settings.top_n, url),
+                name,
+                day,
+                clock,
+                sleep,
+                settings.max_retries,
+            )
             if delivery.ok:
                 store.mark_notified(name, target.name, day, clock())
             deliveries.append(delivery)
@@ -182,8 +183,9 @@ def notify_no_announcement(
             deliveries.append(_already(target, ",".join(served), day))
         if not pending:
             continue
-        delivery = _deliver(target, message, ",".join(pending), day, clock, sleep,
-                            settings.max_retries)  # fmt: skip
+        delivery = _deliver(
+            target, message, ",".join(pending), day, clock, sleep, settings.max_retries
+        )
         if delivery.ok:
             for name in pending:
                 store.mark_notified(name, target.name, day, clock())
@@ -219,60 +221,6 @@ def targets_for(config: Config, profile: str) -> list[NotifyTarget]:
     return [t for t in config.notify.targets if _serves(t, profile)]
 
 
-# ---------------------------------------------------------------- URLs and secrets
-
-
-def expand_url(url: str, environ: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
-    """Replace ``${VAR}`` from the environment; return the URL and the secret values used.
-
-    A placeholder that is the whole URL is inserted as is (a webhook URL kept in a
-    secret); inside a URL the value is percent-encoded so ``@``/``/`` in a password
-    cannot change the URL's shape.
-    """
-    env = os.environ if environ is None else environ
-    missing = [name for name in _VAR.findall(url) if name not in env]
-    if missing:
-        raise NotifyError(
-            f"environment variable {missing[0]} is not set",
-            hint=f"export {missing[0]}=... before the run or remove ${{{missing[0]}}} from the URL",
-        )
-    secrets = tuple(env[name] for name in _VAR.findall(url) if env[name])
-    whole = _VAR.fullmatch(url.strip())
-    if whole:
-        return env[whole.group(1)], secrets
-    return _VAR.sub(lambda m: quote(env[m.group(1)], safe=""), url), secrets
-
-
-def redact_url(url: str) -> str:
-    """``scheme://host`` for host-like URLs, ``scheme://…`` for token URLs (tgram, discord …)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower() or "?"
-    if scheme in _HOST_SCHEMES or scheme in ("http", "https"):
-        try:
-            host = parts.hostname or ""
-            port = f":{parts.port}" if parts.port else ""
-        except ValueError:
-            host, port = "", ""
-        if host and "$" not in host:
-            return f"{scheme}://{host}{port}"
-    return f"{scheme}://…"
-
-
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
-    return text
-
-
-def _url_secrets(url: str) -> tuple[str, ...]:
-    """Userinfo and path/query tokens of an expanded URL: never shown in a report."""
-    parts = urlsplit(url)
-    found = [parts.password or "", parts.username or ""]
-    if parts.scheme.lower() not in _HOST_SCHEMES:
-        found += [parts.netloc, *parts.path.split("/"), parts.query]
-    return tuple(s for s in found if len(s) >= 6)
-
-
 # ---------------------------------------------------------------- delivery
 
 
@@ -291,10 +239,11 @@ def _deliver(
     attempts = 0
     try:
         url, secrets = expand_url(target.url)
-        secrets += _url_secrets(url)
-        send = (
-            _email_sender(url, message, clock) if is_email_url(url) else _chat_sender(url, message)
-        )
+        secrets += url_secrets(url)
+        if is_email_url(url):
+            send = _email_sender(url, message, clock)
+        else:
+            send = chat_sender(url, message.title, message.chat)
         for attempt in range(retries + 1):
             attempts = attempt + 1
             try:
@@ -304,13 +253,18 @@ def _deliver(
                 if attempt == retries:
                     raise
                 delay = min(BACKOFF_BASE * 2**attempt, BACKOFF_CAP)
-                logger.info("notify %s (%s): %s; retrying in %.0fs",
-                            target.name, where, _scrub(str(exc), secrets), delay)  # fmt: skip
+                logger.info(
+                    "notify %s (%s): %s; retrying in %.0fs",
+                    target.name,
+                    where,
+                    scrub(str(exc), secrets),
+                    delay,
+                )
                 sleep(delay)
     except NotifyError as exc:
-        error = f"{where}: {_scrub(str(exc), secrets)}"
+        error = f"{where}: {scrub(str(exc), secrets)}"
     except Exception as exc:  # a bug in a plugin must not stop the other targets
-        error = f"{where}: unexpected {type(exc).__name__}: {_scrub(str(exc), secrets)}"
+        error = f"{where}: unexpected {type(exc).__name__}: {scrub(str(exc), secrets)}"
     logger.warning("notify %s failed: %s", target.name, error)
     return Delivery(target.name, profile, day, False, error=error, attempts=attempts)
 
@@ -319,67 +273,6 @@ def _email_sender(url: str, message: _Message, clock: Clock) -> Callable[[], str
     smtp = parse_smtp_url(url)
     content = message.email()
     return lambda: send_email(smtp, content, when_header=date_header(clock()))
-
-
-def _chat_sender(url: str, message: _Message) -> Callable[[], str]:
-    plugin = apprise.Apprise.instantiate(url)
-    if plugin is None:
-        scheme = urlsplit(url).scheme or "?"
-        raise NotifyError(
-            f"not a valid notification URL for scheme '{scheme}'",
-            hint="see the Apprise URL list; e-mail uses mailto:// or mailtos://",
-        )
-    scheme = urlsplit(url).scheme.lower()
-    style = _style_for(scheme)
-    title = message.title
-    title_in_body = int(getattr(plugin, "title_maxlen", 250) or 0) <= 0
-    body_max = int(getattr(plugin, "body_maxlen", GENERIC_LIMIT) or GENERIC_LIMIT)
-    limit = min(body_max, _LENGTH_CAPS.get(scheme, GENERIC_LIMIT)) - len(title) - 8
-    parts = message.chat(style, max(limit, 200))
-    if title_in_body:
-        heading = f"<b>{html.escape(title)}</b>" if style is Style.HTML else title
-        parts = (f"{heading}\n{parts[0]}", *parts[1:]) if parts else (heading,)
-        title = ""
-    client = apprise.Apprise()
-    client.add(plugin)
-    progress = {"next": 0}
-
-    def send() -> str:
-        for index in range(progress["next"], len(parts)):
-            _send_part(client, parts[index], _part_title(title, index, len(parts)), style)
-            progress["next"] = index + 1  # a retry resumes after the parts already delivered
-        return f"{len(parts)} message{'s' if len(parts) != 1 else ''} sent via {scheme}"
-
-    return send
-
-
-def _send_part(client: apprise.Apprise, body: str, title: str, style: Style) -> None:
-    problems: list[str] = []
-
-    def capture(entry: object, _plugin: object) -> None:
-        level = str(getattr(entry, "level", ""))
-        if level in ("WARNING", "ERROR", "CRITICAL"):
-            problems.append(str(getattr(entry, "message", "")))
-
-    body_format = {Style.TEXT: "text", Style.MARKDOWN: "markdown", Style.HTML: "html"}[style]
-    result = client.notify(body=body, title=title, body_format=body_format, log_callback=capture)
-    if not result:
-        detail = "; ".join(p for p in problems if p) or "the service did not accept the message"
-        raise NotifyError(detail)
-
-
-def _part_title(title: str, index: int, count: int) -> str:
-    if not title or count == 1:
-        return title
-    return f"{title} ({index + 1}/{count})"
-
-
-def _style_for(scheme: str) -> Style:
-    if scheme in _HTML_SCHEMES:
-        return Style.HTML
-    if scheme in _MARKDOWN_SCHEMES:
-        return Style.MARKDOWN
-    return Style.TEXT
 
 
 # ---------------------------------------------------------------- helpers

@@ -91,6 +91,8 @@ def tldr(summary_text: str | None, abstract: str, limit: int = TLDR_CHARS) -> st
     """The first prose lines of the summary (headings, rules, markup dropped), or the abstract."""
     lines: list[str] = []
     for raw in (summary_text or "").splitlines():
+        if _HEADING.match(raw) and lines:
+            break  # the first section is the summary's lead; the next heading starts details
         if not raw.strip() or _HEADING.match(raw) or _RULE.match(raw):
             continue
         lines.append(_EMPHASIS.sub("", _LIST_MARK.sub("", raw)).strip())

@@ -18,9 +18,10 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from arxivbot.clock import Clock, utc_now
@@ -76,9 +77,13 @@ def create_app(
     """The ASGI app. ``runner`` runs the pipeline once (the scheduler and the admin route
     call it in a background thread); ``scheduler`` starts the cron thread with the app."""
     state = ServerState(
-        loaded, db_path=db_path, output_dir=output_dir, runner=runner, clock=clock,
+        loaded,
+        db_path=db_path,
+        output_dir=output_dir,
+        runner=runner,
+        clock=clock,
         scheduler=scheduler,
-    )  # fmt: skip
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -102,7 +107,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(site_router)  # last: its catch-all route must not shadow the others
     # Added innermost first: limits run before anything else, headers land on every reply.
-    app.add_middleware(SecurityHeadersGzip)
+    app.add_middleware(GZipMiddleware, minimum_size=512)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLimits)
     return app
@@ -123,20 +128,29 @@ def serve(
     import uvicorn
 
     app = create_app(
-        loaded, db_path=db_path, output_dir=output_dir, runner=runner, clock=clock,
+        loaded,
+        db_path=db_path,
+        output_dir=output_dir,
+        runner=runner,
+        clock=clock,
         scheduler=scheduler,
-    )  # fmt: skip
+    )
     uvicorn.run(
-        app, host=host, port=port, log_config=None, server_header=False,
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        server_header=False,
         timeout_graceful_shutdown=10,
-    )  # fmt: skip
+    )
 
 
 def create_app_from_env() -> FastAPI:
     """For serverless hosts (Vercel's ``api/index.py``): config from ``$ARXIVBOT_CONFIG``
     (default ``config.json`` when present), paths from the config or ``$ARXIVBOT_DB`` /
     ``$ARXIVBOT_OUTPUT``; no scheduler and no runner (the host's cron runs the CLI)."""
-    path = os.environ.get("ARXIVBOT_CONFIG") or ("config.json" if Path("config.json").exists() else None)
+    default = "config.json" if Path("config.json").exists() else None
+    path = os.environ.get("ARXIVBOT_CONFIG") or default
     loaded = load_config(path)
     config = loaded.config
     return create_app(
@@ -147,8 +161,13 @@ def create_app_from_env() -> FastAPI:
 
 
 # -- feeds ---------------------------------------------------------------------------------
-def _feed(request: Request, state: ServerState, fmt: FeedFormat, category: str | None,
-          profile_name: str | None) -> Response:  # fmt: skip
+def _feed(
+    request: Request,
+    state: ServerState,
+    fmt: FeedFormat,
+    category: str | None,
+    profile_name: str | None,
+) -> Response:
     profile = state.profile(profile_name)
     state.check_category(category)
     if category is not None and category not in profile.categories:
@@ -161,9 +180,10 @@ def _feed(request: Request, state: ServerState, fmt: FeedFormat, category: str |
         )
     else:  # not rendered yet (or rendering is off): build it from the stored history
         body = state.bodies.get(
-            ("feed", profile.name, fmt, category), state.generation(),
+            ("feed", profile.name, fmt, category),
+            state.generation(),
             lambda: _built_feed(state, profile, fmt, category),
-        )  # fmt: skip
+        )
     return cached_response(request, body, max_age=state.max_age)
 
 
@@ -176,10 +196,12 @@ def _built_feed(
     generated = (last.finished_at or last.started_at) if last else state.clock()
     history = load_history(store, profile, state.clock, days=output.feed_days)
     meta = FeedMeta(
-        title=output.site_title, site_url=output.site_url, feed_url=output.site_url,
+        title=output.site_title,
+        site_url=output.site_url,
+        feed_url=output.site_url,
         description=f"{output.site_title}: ranked arXiv papers with summaries",
         generated_at=generated,
-    )  # fmt: skip
+    )
     text = build_feed(
         history, fmt, category, meta, max_items=output.feed_max_items, max_days=output.feed_days
     )
@@ -201,10 +223,12 @@ def _feed_route(fmt: FeedFormat, path: str, per_category: bool) -> None:
             return _feed(request, state, fmt, None, profile)
 
         endpoint = whole_feed  # type: ignore[assignment]
+    name = f"{fmt}_feed_by_category" if per_category else f"{fmt}_feed"
     site_router.add_api_route(
-        path, endpoint, methods=["GET", "HEAD"], tags=["feeds"], response_class=Response,
-        name=f"{fmt}{'_category' if per_category else ''}_{path.count('/')}",
-    )  # fmt: skip
+        path, endpoint, methods=["GET"], tags=["feeds"], response_class=Response, name=name
+    )
+    # Feed readers probe with HEAD; one OpenAPI operation per path is enough.
+    site_router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
 
 
 FEED_ROUTES: tuple[tuple[FeedFormat, str, bool], ...] = (
@@ -234,34 +258,33 @@ def site_file(request: Request, state: StateDep, path: str) -> Response:
 
 def site_file_for(state: ServerState, url_path: str) -> Path | None:
     """The output file a URL path names, or None: only rendered outputs are reachable."""
-    segments = [s for s in url_path.split("/")]
-    if segments and segments[-1] == "":  # "/", "/days/": the folder's index page
-        segments[-1] = "index.html"
+    segments = url_path.split("/")
+    prefix: list[str] = []
     subdirs = {p.output_subdir for p in state.profiles.values() if p.output_subdir}
-    if len(segments) > 1 and segments[0] in subdirs:
-        segments = segments[1:]
-        root_prefix = [url_path.split("/")[0]]
-    else:
-        root_prefix = []
-    if not _allowed(segments):
-        return None
-    relative = "/".join(root_prefix + segments)
-    found = safe_join(state.output_dir, relative)
-    if found is not None and found.is_dir():
-        found = safe_join(state.output_dir, relative + "/index.html")
-    if found is None and not Path(segments[-1]).suffix:  # /papers/2606.01234 → .html
-        found = safe_join(state.output_dir, relative + ".html")
-    return found if found is not None and found.is_file() else None
+    if segments[0] in subdirs:  # another profile's site lives in <output>/<profile>/
+        prefix, segments = segments[:1], segments[1:] or [""]
+    for candidate in _candidates(segments):
+        if not _allowed(candidate):
+            continue
+        found = safe_join(state.output_dir, "/".join(prefix + candidate))
+        if found is not None and found.is_file():
+            return found
+    return None
+
+
+def _candidates(segments: list[str]) -> list[list[str]]:
+    """The exact file, the folder's index page, then the clean URL of a page (no .html)."""
+    if segments[-1] == "":
+        return [[*segments[:-1], "index.html"]]
+    return [segments, [*segments, "index.html"], [*segments[:-1], segments[-1] + ".html"]]
 
 
 def _allowed(segments: list[str]) -> bool:
     name = segments[-1]
     suffix = Path(name).suffix.lower()
     if len(segments) == 1:
-        if suffix == ".json":
-            return name in ROOT_JSON
-        return suffix in ROOT_SUFFIXES or suffix == "" or not name
-    return segments[0] in SITE_DIRS and (suffix in DIR_SUFFIXES or suffix == "")
+        return name in ROOT_JSON if suffix == ".json" else suffix in ROOT_SUFFIXES
+    return segments[0] in SITE_DIRS and suffix in DIR_SUFFIXES
 
 
 def _type_of(file: Path) -> str:
@@ -277,6 +300,3 @@ def _file_body(file: Path, media_type: str) -> CachedBody:
         return CachedBody.of(file.read_bytes(), media_type, mtime_of(file))
     except OSError:
         raise HTTPException(404, "not found") from None
-
-
-AllowedFormat = Literal["rss", "atom", "json"]

@@ -171,9 +171,7 @@ class FeedbackOut(BaseModel):
 def json_bytes(model: BaseModel) -> bytes:
     """JSON with ``<``, ``>`` and ``&`` escaped, so no body can be sniffed or embedded as HTML."""
     text = model.model_dump_json()
-    return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").encode()
-    )
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").encode()
 
 
 def state_of(request: Request) -> ServerState:
@@ -235,9 +233,14 @@ def list_papers(
             total = len(ranked)
             items = [RankedPaperOut.of(i, s) for i, s in ranked[offset : offset + limit]]
         page = PapersPage(
-            profile=chosen.name, day=shown, category=category, total=total, limit=limit,
-            offset=offset, items=items,
-        )  # fmt: skip
+            profile=chosen.name,
+            day=shown,
+            category=category,
+            total=total,
+            limit=limit,
+            offset=offset,
+            items=items,
+        )
         return CachedBody.of(json_bytes(page), "application/json", state.clock())
 
     body = state.bodies.get(key, state.generation(), build)
@@ -253,7 +256,7 @@ def _newest_day(state: ServerState, profile: str) -> date | None:
 def get_paper(
     request: Request,
     state: StateDep,
-    arxiv_id: Annotated[str, Path(max_length=64, description="e.g. 2606.01234v2 or hep-th/9901001")],
+    arxiv_id: Annotated[str, Path(max_length=64, description="2606.01234v2 or hep-th/9901001")],
 ) -> Response:
     """One paper with its newest summary and every stored ranking of it (404 when unknown)."""
     try:
@@ -286,9 +289,12 @@ def _rankings_of(state: ServerState, arxiv_id: str) -> list[RankingOut]:
                 if item.paper.arxiv_id == arxiv_id:
                     found.append(
                         RankingOut(
-                            profile=profile.name, day=day, rank=item.rank, score=item.score,
+                            profile=profile.name,
+                            day=day,
+                            rank=item.rank,
+                            score=item.score,
                             explanation=item.explanation,
-                        )  # fmt: skip
+                        )
                     )
     return found
 
@@ -325,9 +331,12 @@ def search(
 
     def build() -> CachedBody:
         filters = SearchFilters(
-            date_from=date_from, date_to=date_to,
-            categories=(category,) if category else (), limit=limit, offset=offset,
-        )  # fmt: skip
+            date_from=date_from,
+            date_to=date_to,
+            categories=(category,) if category else (),
+            limit=limit,
+            offset=offset,
+        )
         hits = state.store().search(query, filters)
         results = SearchResults(
             query=q, field=field, limit=limit, offset=offset, hits=[_hit(h) for h in hits]
@@ -345,9 +354,11 @@ def search(
 
 def _hit(hit: SearchHit) -> SearchHitOut:
     return SearchHitOut(
-        paper=PaperOut.of(hit.paper), announced_on=hit.announced_on, rank=hit.rank,
+        paper=PaperOut.of(hit.paper),
+        announced_on=hit.announced_on,
+        rank=hit.rank,
         snippet=hit.snippet,
-    )  # fmt: skip
+    )
 
 
 def _wants_html(request: Request) -> bool:

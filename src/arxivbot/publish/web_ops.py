@@ -17,9 +17,19 @@ router = APIRouter()
 
 # A config key with one of these words may hold a secret, unless it names an env variable.
 _SECRET_WORDS = frozenset(
-    {"key", "apikey", "token", "secret", "password", "passwd", "credential", "credentials",
-     "auth", "cookie"}
-)  # fmt: skip
+    {
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "credential",
+        "credentials",
+        "auth",
+        "cookie",
+    }
+)
 REDACTED = "<redacted>"
 
 
@@ -72,11 +82,16 @@ def health(state: StateDep) -> Response:
         days = store.ranking_days(state.default_profile.name)
         body = Health(
             status="ok",
-            last_run=None if record is None else RunInfo(
-                run_id=record.run_id, kind=record.kind, status=record.status,
-                started_at=record.started_at, finished_at=record.finished_at,
+            last_run=None
+            if record is None
+            else RunInfo(
+                run_id=record.run_id,
+                kind=record.kind,
+                status=record.status,
+                started_at=record.started_at,
+                finished_at=record.finished_at,
                 announced_on=record.announced_on,
-            ),  # fmt: skip
+            ),
             papers=store.paper_count(),
             days=len(days),
             latest_day=max(days) if days else None,

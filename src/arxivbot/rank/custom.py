@@ -59,9 +59,7 @@ def load_hook(dotted: str, key: str, search_paths: Sequence[Path] = ()) -> Hook:
             sys.path.remove(path)
     hook = getattr(module, attribute, None)
     if not callable(hook):
-        raise ConfigError(
-            f"{key}: module {module_name!r} has no function {attribute!r}", key=key
-        )
+        raise ConfigError(f"{key}: module {module_name!r} has no function {attribute!r}", key=key)
     return hook  # type: ignore[no-any-return]
 
 

@@ -234,7 +234,7 @@ def lex(text: str) -> list[Token]:
             i = end + 1
         elif ch == "^":
             i = _lex_weight(text, i, out)
-        elif ch == "-" and (not out or out[-1].kind != "CARET"):
+        elif ch == "-":
             if i + 1 >= len(text) or text[i + 1].isspace():
                 raise QueryError("expected a term right after '-'", query=text, position=i + 1)
             out.append(Token("NOT", "-", i))
@@ -357,19 +357,23 @@ class _Parser:
                 raise self.fail(f"expected a term after {tok.value!r}")
             return Not(self.parse_unary())
         field_name = self.take().value if tok.kind == "FIELD" else None
-        node = self.parse_atom(field_name, tok)
+        node = self.parse_atom(field_name)
         if self.peek().kind == "CARET":
             node = _weigh(node, float(self.take().value))
         return _with_field(node, field_name) if field_name else node
 
-    def parse_atom(self, field_name: str | None, start: Token) -> Node:
-        tok = self.take()
+    def parse_atom(self, field_name: str | None) -> Node:
+        tok = self.peek()
+        if tok.kind not in ("LP", "QUOTE", "WORD"):
+            after = f" after '{field_name}:'" if field_name else ""
+            raise self.fail(f"expected a term{after}")
+        self.take()
         if tok.kind == "LP":
             node = self.parse_or() if self.peek().kind != "RP" else None
             if node is None:
                 raise self.fail("empty parentheses: expected a term")
             if self.peek().kind != "RP":
-                raise self.fail(f"expected ')' to close the '(' at position {tok.position}")
+                raise self.fail(f"expected ')' to close the '(' opened at {tok.position}")
             self.take()
             return node
         if tok.kind == "QUOTE":
@@ -377,10 +381,7 @@ class _Parser:
             if not words or not tokens(tok.value):
                 raise self.fail("empty phrase: expected words inside the quotes", tok)
             return Term(words=words, exact=True)
-        if tok.kind == "WORD":
-            return self.parse_run(tok)
-        after = f" after '{field_name}:'" if field_name else ""
-        raise self.fail(f"expected a term{after}", tok if tok.kind != "END" else None)
+        return self.parse_run(tok)
 
     def parse_run(self, first: Token) -> Term:
         words = [first.value]

@@ -61,7 +61,7 @@ def _read_value(text: str, start: int) -> tuple[str, int]:
     if start >= len(text):
         return "", start
     opener = text[start]
-    if opener in "{\"":
+    if opener in '{"':
         closer = "}" if opener == "{" else '"'
         depth, i = 0, start + 1
         while i < len(text):

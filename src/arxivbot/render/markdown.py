@@ -27,7 +27,7 @@ _WS_RE = re.compile(r"\s+")
 # can start a construct (emphasis, link, code, HTML, table cell, math, entity, autolink);
 # '(' and '!' are harmless once '[' and ']' are escaped, so titles stay readable in source.
 _MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|~&$])")
-_BLOCK_START_RE = re.compile(r"^(\s*)([-+*=>#]|\d+[.)])")
+_BLOCK_START_RE = re.compile(r"^(\s*(?:\d+)?)([-+*=>#.)])")
 
 _ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",

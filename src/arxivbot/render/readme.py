@@ -150,7 +150,7 @@ def _extra_stats(digest: Digest | None) -> str:
 def _schedule(config: Config) -> str:
     server = config.server
     return (
-        f"The bot runs on arXiv announcement days (cron `{md_inline(server.schedule)}`, "
+        f"The bot runs on arXiv announcement days (cron `{server.schedule.replace('`', '')}`, "
         f"{md_inline(server.timezone)}) via GitHub Actions or `arxivbot serve` "
         "to fetch the latest papers."
     )

@@ -235,7 +235,7 @@ class ApiClient:
         size = max(1, min(batch_size, MAX_PAGE))
         for offset in range(0, len(ids), size):
             batch = ids[offset : offset + size]
-            page = self.query(id_list=batch, max_results=len(batch))
+            page = self.query(id_list=batch, max_results=size)
             papers.extend(page.papers)
         return papers
 

@@ -75,6 +75,16 @@ class FullTextFetcher:
 
     def text(self, paper: Paper, *, prefer_html: bool = True) -> FullText:
         """The paper's text: arXiv HTML when available, else text extracted from the PDF."""
+        extracted = self._cache_path(paper, ".txt")
+        if extracted.is_file():  # extraction is the slow part: keep its result too
+            kind, _, text = extracted.read_text("utf-8").partition("\n")
+            if kind in (SummarySource.HTML.value, SummarySource.PDF.value):
+                return FullText(SummarySource(kind), text)
+        full = self._fetch_text(paper, prefer_html)
+        atomic_write_bytes(extracted, f"{full.source.value}\n{full.text}".encode())
+        return full
+
+    def _fetch_text(self, paper: Paper, prefer_html: bool) -> FullText:
         if prefer_html:
             html = self.html(paper)
             if html is not None:

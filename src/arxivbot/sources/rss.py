@@ -40,6 +40,7 @@ _DESCRIPTION = re.compile(
     r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*\n?\s*Abstract:\s?(?P<abs>.*)$",
     re.S,
 )
+_SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
 # Precedence when a paper shows up more than once: first announcements before updates.
 _TYPE_RANK = {
     AnnounceType.NEW: 0,
@@ -241,11 +242,15 @@ def split_authors(creators: str) -> tuple[str, ...]:
     text = " ".join(creators.split())
     if not text:
         return ()
-    names = [name.strip() for name in text.split(", ")]
-    last = names[-1]
-    if " and " in last:  # the last pair is sometimes written "X and Y"
-        names[-1:] = [part.strip() for part in last.split(" and ")]
-    return tuple(name for name in names if name)
+    names: list[str] = []
+    for piece in (name.strip() for name in text.split(", ")):
+        if names and _SUFFIX.match(piece):  # "Donald Johann, Jr." is one author
+            names[-1] = f"{names[-1]}, {piece}"
+        elif piece:
+            names.append(piece)
+    if names and " and " in names[-1]:  # the last pair is sometimes written "X and Y"
+        names[-1:] = [part.strip() for part in names[-1].split(" and ") if part.strip()]
+    return tuple(names)
 
 
 def feed_categories(url: str) -> tuple[str, ...]:

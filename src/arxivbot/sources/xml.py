@@ -19,6 +19,7 @@ from arxivbot.errors import FeedParseError
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 _WS = re.compile(r"\s+")
+_DTD_ENTITY = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.S)
 
 HTML_INSTEAD_OF_XML = (
     "arXiv answered with an HTML page instead of a feed — maybe maintenance; try later"
@@ -54,6 +55,8 @@ def parse_document(content: bytes, *, source: str, what: str) -> etree._Element:
         )
     if looks_like_html(content):
         raise FeedParseError(HTML_INSTEAD_OF_XML, url=source, hint=f"expected an {what}")
+    if _DTD_ENTITY.search(content[:65536]):
+        raise _entities_error(source, what)
     try:
         root = etree.fromstring(content, parser=secure_parser())
     except etree.XMLSyntaxError as exc:
@@ -69,11 +72,15 @@ def parse_document(content: bytes, *, source: str, what: str) -> etree._Element:
 def _refuse_entity_declarations(root: etree._Element, *, source: str, what: str) -> None:
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise FeedParseError(
-            f"the {what} declares XML entities (a possible XML bomb); refusing to read it",
-            url=source,
-            hint="arXiv never sends a DTD; check the configured base URL",
-        )
+        raise _entities_error(source, what)
+
+
+def _entities_error(source: str, what: str) -> FeedParseError:
+    return FeedParseError(
+        f"the {what} declares XML entities (a possible XML bomb); refusing to read it",
+        url=source,
+        hint="arXiv never sends a DTD; check the configured base URL",
+    )
 
 
 def child_text(element: etree._Element, tag: str) -> str:

@@ -28,7 +28,7 @@ from arxivbot.models import (
     SummaryKey,
 )
 from arxivbot.store import extras, papers, rankings, retention, runs, search, summaries
-from arxivbot.store.api import RunRecord, SearchFilters, SearchHit
+from arxivbot.store.api import RunRecord, SearchFilters, SearchHit, StoreApi
 from arxivbot.store.codec import paper_from_row
 from arxivbot.store.db import DEFAULT_BUSY_TIMEOUT_MS, Database, translate_errors
 from arxivbot.store.lock import run_lock
@@ -253,6 +253,11 @@ class Store:
         with translate_errors(self.path):
             self._db.connection().execute("VACUUM")
 
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file (e.g. before copying the file elsewhere)."""
+        with translate_errors(self.path):
+            self._db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def check(self) -> list[str]:
         """Problems found by ``PRAGMA integrity_check``, FK and FTS checks ([] = healthy)."""
         with self._db.read() as conn:
@@ -282,3 +287,8 @@ def open_store(
                 hint="pass --db with a writable path",
             ) from exc
     return Store(db_path, clock=clock, busy_timeout_ms=busy_timeout_ms)
+
+
+def _conforms(store: Store) -> StoreApi:
+    """Never called: makes mypy prove that Store implements the StoreApi protocol."""
+    return store

@@ -1,0 +1,133 @@
+"""The static site: files, relative links that resolve, search index, safety headers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+from hostile import MARKERS, hostile_digest
+from render_samples import EARLY_ABSTRACT_WORD
+
+from arxivbot.config import Config, Profile
+from arxivbot.models import Digest
+from arxivbot.render import FeedMeta, write_feeds, write_site
+from arxivbot.render.site import script_safe_json
+
+
+@pytest.fixture(scope="module")
+def site(
+    tmp_path_factory: pytest.TempPathFactory,
+    history: list[Digest],
+    profile: Profile,
+    config: Config,
+    meta: FeedMeta,
+) -> Path:
+    tmp_path = tmp_path_factory.mktemp("site")
+    write_feeds(tmp_path, history, profile, config, meta)
+    write_site(tmp_path, history, profile, config, meta)
+    return tmp_path
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+def test_expected_files(site: Path) -> None:
+    for name in ("index.html", "days/index.html", "days/2025-12-04.html", "days/2025-12-05.html",
+                 "papers/2512.03394.html", "papers/hep-th_9901001.html", "search.html",
+                 "search-index.json", "search-index.js", "stats.html", "static/style.css",
+                 "static/search.js"):  # fmt: skip
+        assert (site / name).is_file(), name
+
+
+def test_every_relative_link_resolves(site: Path) -> None:
+    checked = 0
+    for page in _pages(site):
+        tree = lxml.html.fromstring(page.read_bytes())
+        for attr in ("href", "src"):
+            for link in tree.xpath(f"//*[@{attr}]/@{attr}"):
+                parts = urlsplit(link)
+                if parts.scheme or link.startswith("#"):
+                    assert parts.scheme in ("https", "http"), link
+                    continue
+                assert not link.startswith("/"), f"absolute path {link} in {page}"
+                target = (page.parent / unquote(parts.path)).resolve()
+                assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+                checked += 1
+    assert checked > 50
+
+
+def test_head_has_csp_and_feed_autodiscovery(site: Path) -> None:
+    for page in _pages(site):
+        tree = lxml.html.fromstring(page.read_bytes())
+        types = set(tree.xpath("//head/link[@rel='alternate']/@type"))
+        assert types == {"application/rss+xml", "application/atom+xml", "application/feed+json"}
+        csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+        assert csp and "script-src 'self'" in csp[0]
+        assert not tree.xpath("//script[not(@src)]"), f"inline script in {page}"
+        assert not tree.xpath("//*[@style]"), f"inline style in {page}"
+
+
+def test_digest_page_content(site: Path) -> None:
+    tree = lxml.html.fromstring((site / "index.html").read_bytes())
+    titles = [t.text_content() for t in tree.xpath("//h2[@class='paper-title']")]
+    assert len(titles) == 2 and "RLHFSpec" in titles[0]
+    assert tree.xpath("//article//details/summary")
+    assert tree.xpath("//span[@class='math']")
+    old = lxml.html.fromstring((site / "days/2025-12-04.html").read_bytes())
+    assert len(old.xpath("//article")) == 4
+    assert "Q&A <item path, value>" in old.text_content()  # exactly as arXiv wrote it
+
+
+def test_search_index_covers_every_day(site: Path) -> None:
+    data = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    ids = {p["id"] for p in data["papers"]}
+    assert ids == {"2512.03394", "2512.03383", "2512.09999", "hep-th/9901001", "2512.04752"}
+    fish = next(p for p in data["papers"] if p["id"] == "2512.09999")
+    assert fish["days"] == ["2025-12-05", "2025-12-04"]
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    assert script.startswith("window.ARXIVBOT_SEARCH_INDEX = {")
+    assert "<" not in script  # cannot close a <script> element
+    assert "2512.03394" in script
+
+
+def test_search_index_has_earlier_abstract_words(site: Path) -> None:
+    data = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    vs_graph = next(p for p in data["papers"] if p["id"] == "2512.03394")
+    assert vs_graph["days"] == ["2025-12-04"]  # an earlier day only
+    assert EARLY_ABSTRACT_WORD in vs_graph["abstract"]
+    assert all(EARLY_ABSTRACT_WORD not in p["abstract"] for p in data["papers"] if p is not vs_graph)
+
+
+def test_script_safe_json() -> None:
+    text = script_safe_json({"t": "</script><!-- & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"t": "</script><!-- & \u2028"}
+
+
+def test_hostile_content_is_escaped(
+    tmp_path: Path, profile: Profile, config: Config, meta: FeedMeta
+) -> None:
+    write_site(tmp_path, [hostile_digest()], profile, config, meta)
+    for page in _pages(tmp_path):
+        tree = lxml.html.fromstring(page.read_bytes())
+        assert not tree.xpath("//img | //iframe | //script[not(@src)]"), page
+        for element in tree.iter():
+            for name, value in element.attrib.items():
+                assert not any(m in f"{name}={value}".lower() for m in MARKERS), (page, name)
+        scripts = tree.xpath("//script/@src")
+        assert set(scripts) <= {"search-index.js", "static/search.js"}
+    index = lxml.html.fromstring((tmp_path / "index.html").read_bytes())
+    assert len(index.xpath("//article")) == 2
+    title = index.xpath("//h2[@class='paper-title']")[0].text_content()
+    assert "<script>alert('t')</script>" in title
+
+
+def test_stats_page_has_charts(site: Path) -> None:
+    tree = lxml.html.fromstring((site / "stats.html").read_bytes())
+    charts = tree.xpath("//svg")
+    assert len(charts) == 4
+    assert len(tree.xpath("//svg//rect")) > 8
