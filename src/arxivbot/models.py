@@ -122,13 +122,15 @@ class RankedPaper:
 
 
 def _describe(component: ScoreComponent) -> str:
-    sign = "+" if component.contribution >= 0 else ""
+    points = f"{component.contribution:+.2f}".replace(".00", "")
     where = f" in {component.field}" if component.field else ""
     if component.kind == "semantic":
-        return f"similar to: {component.label} ({sign}{component.contribution:g})"
+        return f"similar to: {component.label} ({points})"
     if component.kind == "author":
-        return f"author {component.label} ({sign}{component.contribution:g})"
-    return f'"{component.label}"{where} ({sign}{component.contribution:g})'
+        return f"author {component.label} ({points})"
+    if component.kind == "custom":
+        return f"rule {component.label} ({points})"
+    return f'"{component.label}"{where} ({points})'
 
 
 class SummarySource(StrEnum):

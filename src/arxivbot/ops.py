@@ -89,8 +89,8 @@ def summarize_stored(
     clock: Clock = utc_now,
 ) -> tuple[list[str], list[StageIssue]]:
     """Summarise the ranked papers of a day, or the given ids, with the configured LLM."""
-    from arxivbot.rank import RankResult
     from arxivbot.models import Announcement, AnnounceType, RankedPaper
+    from arxivbot.rank import RankResult
     from arxivbot.sources.http import PoliteClient
 
     profiles = resolve_profiles(loaded.config)
@@ -99,11 +99,19 @@ def summarize_stored(
             papers = store.get_papers([parse_arxiv_id(i).id for i in arxiv_ids])
             missing = [i for i in arxiv_ids if parse_arxiv_id(i).id not in papers]
             if missing:
-                raise ArxivBotError(f"not in the store: {', '.join(missing)}",
-                                    hint="fetch or backfill the day first")
+                raise ArxivBotError(
+                    f"not in the store: {', '.join(missing)}",
+                    hint="fetch or backfill the day first",
+                )
             ranked = tuple(
-                RankedPaper(p, Announcement(p.arxiv_id, p.version, date.today(), AnnounceType.NEW,
-                                            p.primary_category), 0.0, rank=i + 1)
+                RankedPaper(
+                    p,
+                    Announcement(
+                        p.arxiv_id, p.version, date.today(), AnnounceType.NEW, p.primary_category
+                    ),
+                    0.0,
+                    rank=i + 1,
+                )
                 for i, p in enumerate(papers.values())
             )
             result = RankResult(ranked=ranked, matched=len(ranked))
@@ -132,8 +140,9 @@ def feedback(
     names = [p.name for p in resolve_profiles(loaded.config)]
     chosen = profile or (DEFAULT_PROFILE if DEFAULT_PROFILE in names else names[0])
     if chosen not in names:
-        raise ConfigError(f"unknown profile {chosen!r}", key="profiles",
-                          hint=f"choose one of: {', '.join(names)}")
+        raise ConfigError(
+            f"unknown profile {chosen!r}", key="profiles", hint=f"choose one of: {', '.join(names)}"
+        )
     verb = "liked" if value > 0 else "disliked"
     messages: list[str] = []
     with open_store(paths.db) as store:
@@ -182,11 +191,16 @@ def notify(
                 if not days:
                     continue
                 digests.append(load_digest(store, profile, day or max(days), clock))
-            report = notify_digests(digests, config, store=store, clock=clock,
-                                    site_url=config.output.site_url, resend=resend)
+            report = notify_digests(
+                digests,
+                config,
+                store=store,
+                clock=clock,
+                site_url=config.output.site_url,
+                resend=resend,
+            )
     return [
-        DeliveryLine(d.target, d.profile, d.ok, d.skipped, d.message)
-        for d in report.deliveries
+        DeliveryLine(d.target, d.profile, d.ok, d.skipped, d.message) for d in report.deliveries
     ]
 
 

@@ -153,7 +153,9 @@ def _summaries(
     progress: ProgressSink,
 ) -> None:
     try:
-        notes, issues = summarize_stage(loaded, store, http, outcomes, options.force, clock, progress)
+        notes, issues = summarize_stage(
+            loaded, store, http, outcomes, options.force, clock, progress
+        )
     except LlmFatalError as exc:
         run.needs_action = True
         run.issues.append(StageIssue("summarize", "provider", str(exc)))
@@ -192,7 +194,9 @@ def _no_announcement(
 def _fetched_stats(listing: Listing) -> DayStats:
     counts: dict[str, int] = {}
     for _paper, announcement in listing.items:
-        counts[announcement.announce_type.value] = counts.get(announcement.announce_type.value, 0) + 1
+        counts[announcement.announce_type.value] = (
+            counts.get(announcement.announce_type.value, 0) + 1
+        )
     return DayStats(
         fetched=len(listing.items),
         new=counts.get("new", 0),

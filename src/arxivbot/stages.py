@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
 from arxivbot.clock import Clock
 from arxivbot.config import Config, LoadedConfig, Profile, fetch_categories, resolve_profiles
-from arxivbot.digest import FIRST, ALL_TYPES, load_digest, load_history
+from arxivbot.digest import ALL_TYPES, FIRST, load_digest, load_history
 from arxivbot.errors import ArxivBotError, FetchError
 from arxivbot.models import Announcement, Digest, Listing, Paper, StageIssue
+
+if TYPE_CHECKING:
+    from arxivbot.render import FeedMeta
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
 from arxivbot.rank import RankContext, RankResult, rank_day
 from arxivbot.sources.http import PoliteClient
@@ -149,8 +153,9 @@ def rank_stage(
     for profile in profiles:
         mine = [(p, a) for p, a in candidates if set(profile.categories) & set(p.categories)]
         mine = _drop_recently_shown(store, config, profile, day, mine)
-        context = _rank_context(loaded, store, profile)
+        context, semantic_notes = _rank_context(loaded, store, profile)
         result = rank_day(mine, profile, context)
+        notes.extend(f"[{profile.name}] {note}" for note in semantic_notes)
         if not dry_run:
             store.save_ranking(profile.name, day, result.ranked)
         notes.extend(f"[{profile.name}] {note}" for note in result.notes)
@@ -188,20 +193,31 @@ def _drop_recently_shown(
     return [(p, a) for p, a in candidates if p.arxiv_id not in shown]
 
 
-def _rank_context(loaded: LoadedConfig, store: StoreApi, profile: Profile) -> RankContext:
-    from arxivbot.rank import build_semantic
+def _rank_context(
+    loaded: LoadedConfig, store: StoreApi, profile: Profile
+) -> tuple[RankContext, tuple[str, ...]]:
+    """Store statistics, feedback and (when seeds exist) the semantic scorer for a profile."""
+    from arxivbot.rank import build_semantic_scorer
 
-    semantic, _note = build_semantic(profile, store, loaded)
-    return RankContext(
+    feedback = store.feedback(profile.name)
+    semantic, notes = build_semantic_scorer(
+        profile.semantic,
+        get_paper=store.get_paper,
+        feedback=feedback,
+        get_embeddings=store.get_embeddings,
+        put_embeddings=store.put_embeddings,
+        base_dir=loaded.base_dir,
+    )
+    config = loaded.config
+    context = RankContext(
         document_frequency=store.document_frequency,
         total_documents=store.paper_count(),
         semantic=semantic,
-        feedback=store.feedback(profile.name),
-        dedupe_methods=tuple(loaded.config.deduplication_methods)
-        if loaded.config.enable_deduplication
-        else (),
-        config=loaded.config,
+        feedback=feedback,
+        dedupe_methods=tuple(config.deduplication_methods) if config.enable_deduplication else (),
+        custom_search_paths=(loaded.base_dir,),
     )
+    return context, notes
 
 
 # --- summarise -----------------------------------------------------------------------------
@@ -286,7 +302,11 @@ def render_stage(
     clock: Clock,
     notice: str | None = None,
 ) -> list[str]:
-    """Write README, papers.json, feeds and site for every profile; return written paths."""
+    """Write README, papers.json, feeds and site for every profile; return written paths.
+
+    With nothing ranked yet and no notice, nothing is written: an empty day never replaces
+    a previous digest with an empty one.
+    """
     from arxivbot import render
 
     config = loaded.config
@@ -298,18 +318,43 @@ def render_stage(
         if not history and notice is None:
             continue
         digest = history[0] if history else None
-        meta = render.feed_meta(config, profile, clock())
+        now = clock()
         text = render.render_readme(
-            digest, profile, config, template=template, notice=notice, generated_at=clock()
+            digest, profile, config, template=template, notice=notice, generated_at=now
         )
         paths: list[Path] = [render.write_readme(out, text)]
         if digest is not None:
-            paths.append(render.write_papers_json(out, digest))
+            meta = feed_meta(config, profile, now)
+            paths.append(render.write_papers_json(out, render.render_papers_json(digest)))
             paths.extend(render.write_feeds(out, history, profile, config, meta))
             if config.output.site:
-                paths.extend(render.write_site(out, history, profile, config, meta))
+                stats = {d.announced_on: d.stats for d in history}
+                paths.extend(
+                    render.write_site(
+                        out, history, profile, config, meta, all_days_stats=stats, notice=notice
+                    )
+                )
         written.extend(str(p) for p in paths)
     return written
+
+
+def feed_meta(config: Config, profile: Profile, now: datetime) -> FeedMeta:
+    """Channel facts of one profile's feeds (absolute URLs only when ``site_url`` is set)."""
+    from arxivbot.render import FeedMeta
+
+    base = config.output.site_url.rstrip("/")
+    if base and profile.output_subdir:
+        base = f"{base}/{profile.output_subdir}"
+    title = config.output.site_title
+    if profile.output_subdir:
+        title = f"{title} — {profile.name}"
+    return FeedMeta(
+        title=title,
+        site_url=f"{base}/" if base else "",
+        feed_url=f"{base}/" if base else "",
+        description=f"Ranked arXiv papers in {', '.join(profile.categories)}",
+        generated_at=now,
+    )
 
 
 def _readme_template(loaded: LoadedConfig) -> str | None:
@@ -332,7 +377,9 @@ def notify_stage(
     for outcome in outcomes:
         for profile, result in outcome.results:
             digests.append(load_digest(store, profile, outcome.day, clock, matched=result.matched))
-    report = notify_digests(digests, config, store=store, clock=clock, site_url=config.output.site_url)
+    report = notify_digests(
+        digests, config, store=store, clock=clock, site_url=config.output.site_url
+    )
     return list(report.issues)
 
 

@@ -33,9 +33,23 @@ PROVIDERS: dict[str, Provider] = {
             "qwen-long",
             "Alibaba DashScope (reads the whole PDF, as the original bot did)",
         ),
-        Provider("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "deepseek-chat", "DeepSeek"),
-        Provider("ollama", "http://localhost:11434/v1", "OLLAMA_API_KEY", "llama3.1", "local Ollama"),
-        Provider("vllm", "http://localhost:8000/v1", "VLLM_API_KEY", "Qwen/Qwen2.5-7B-Instruct", "local vLLM"),
+        Provider(
+            "deepseek",
+            "https://api.deepseek.com/v1",
+            "DEEPSEEK_API_KEY",
+            "deepseek-chat",
+            "DeepSeek",
+        ),
+        Provider(
+            "ollama", "http://localhost:11434/v1", "OLLAMA_API_KEY", "llama3.1", "local Ollama"
+        ),
+        Provider(
+            "vllm",
+            "http://localhost:8000/v1",
+            "VLLM_API_KEY",
+            "Qwen/Qwen2.5-7B-Instruct",
+            "local vLLM",
+        ),
         Provider("none", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini", "no LLM"),
     )
 }
@@ -78,10 +92,12 @@ def _toml_list(values: Sequence[str]) -> str:
 
 
 def _toml(options: StarterOptions, provider: Provider) -> str:
-    names = "\n".join(
-        f"#   {c:<10} {CATEGORY_NAMES.get(c, '')}" for c in options.categories
+    names = "\n".join(f"#   {c:<10} {CATEGORY_NAMES.get(c, '')}" for c in options.categories)
+    query = (
+        json.dumps(options.query)
+        if options.query
+        else '""  # e.g. "ti:\\"speculative decoding\\"^3 OR au:\\"Tri Dao\\""'
     )
-    query = json.dumps(options.query) if options.query else '""  # e.g. "ti:\\"speculative decoding\\"^3 OR au:\\"Tri Dao\\""'
     return f"""# arxivbot configuration — see docs/configuration.md for every key.
 # Secrets never go here: the API key is read from the environment variable named below.
 

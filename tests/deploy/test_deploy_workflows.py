@@ -191,3 +191,12 @@ def test_readme_commands_match_what_the_workflows_run(digest: dict) -> None:
     install, run = INSTALL_COMMAND.split(" && ")
     assert step_named(digest, "install")["run"] == install
     assert run in step_named(digest, "run arxivbot")["run"]
+
+
+def test_deployment_guide_matches_the_workflow(digest: dict) -> None:
+    guide = (REPO / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for entry in triggers(digest)["schedule"]:
+        assert entry["cron"] in guide, "docs/deployment.md must show the schedule in use"
+    assert "arxivbot run --config config.json --db data/arxivbot.sqlite3 --output digest" in guide
+    for topic in ("60 days", "429", "api_key_env", "Production Branch", "retention_days"):
+        assert topic in guide, topic

@@ -98,7 +98,7 @@ def test_bad_query_names_the_key() -> None:
 
 
 def test_specificity_scales_rare_terms_up_and_common_down() -> None:
-    frequencies = {"framework": 5000, "FP8": 10}
+    frequencies = {"framework": 2000, "FP8": 40}
     ctx = RankContext(document_frequency=lambda t: frequencies.get(t, 500), total_documents=10000)
     prof = profile(keywords=["framework", "FP8"])
     result = rank_day([make("2606.00001", "x", "An FP8 framework")], prof, ctx)

@@ -118,3 +118,36 @@ def test_two_stores_on_one_file_see_each_others_commits(store: Store, db_path: P
     with open_store(db_path) as reader:
         store.upsert_papers([build_paper()])
         assert reader.paper_count() == 1
+
+
+WRITER = """
+import sys
+from arxivbot.models import Paper
+from arxivbot.store import open_store
+with open_store(sys.argv[1]) as store:
+    for batch in range(100000):
+        papers = [
+            Paper(f"2506.{batch * 10 + n:05d}", 1, f"neural title {batch}", ("A B",),
+                  "abstract " * 50, "cs.LG", ("cs.LG",))
+            for n in range(10)
+        ]
+        with store.transaction():
+            store.upsert_papers(papers)
+        print(batch, flush=True)
+"""
+
+
+def test_sigkill_during_writes_leaves_a_consistent_store(db_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_path)], stdout=subprocess.PIPE, text=True
+    ) as writer:
+        assert writer.stdout is not None
+        for _ in range(30):  # let it commit a few batches, then kill it mid-stream
+            writer.stdout.readline()
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+    with open_store(db_path) as store:
+        assert store.check() == []
+        count = store.paper_count()
+        assert count >= 300 and count % 10 == 0  # whole transactions only
+        assert len(store.search("neural", SearchFilters(limit=100_000))) == count

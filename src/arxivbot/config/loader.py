@@ -47,9 +47,7 @@ class LoadedConfig:
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
 
-def load_config(
-    path: str | Path | None, environ: Mapping[str, str] | None = None
-) -> LoadedConfig:
+def load_config(path: str | Path | None, environ: Mapping[str, str] | None = None) -> LoadedConfig:
     """Read, validate and apply environment overrides. ``path=None`` gives the defaults."""
     env = os.environ if environ is None else environ
     raw: dict[str, Any] = {} if path is None else _read(Path(path))
@@ -109,8 +107,10 @@ def unknown_keys(model: BaseModel, prefix: str = "") -> tuple[str, ...]:
             if isinstance(child, BaseModel):
                 label = name if child_key is None else f"{name}.{child_key}"
                 found.extend(unknown_keys(child, f"{prefix}{label}."))
-    return tuple(f"unknown config key '{key}' is ignored" for key in found) if not prefix else tuple(
-        found
+    return (
+        tuple(f"unknown config key '{key}' is ignored" for key in found)
+        if not prefix
+        else tuple(found)
     )
 
 
@@ -119,7 +119,9 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> Config:
     for variable, (section, key) in ENV_OVERRIDES.items():
         value = env.get(variable, "").strip()
         if value:
-            updates.setdefault(section, {})[key] = value.rstrip("/") if "BASE" in variable else value
+            updates.setdefault(section, {})[key] = (
+                value.rstrip("/") if "BASE" in variable else value
+            )
     if not updates:
         return config
     changed = {

@@ -267,9 +267,15 @@ def site_file_for(state: ServerState, url_path: str) -> Path | None:
         if not _allowed(candidate):
             continue
         found = safe_join(state.output_dir, "/".join(prefix + candidate))
-        if found is not None and found.is_file():
+        if found is not None and found.is_file() and _real_allowed(state, found, len(prefix)):
             return found
     return None
+
+
+def _real_allowed(state: ServerState, found: Path, prefix: int) -> bool:
+    """A symlink inside the site must not lead to a private file of the output folder."""
+    parts = found.relative_to(state.output_dir.resolve()).parts
+    return len(parts) > prefix and _allowed(list(parts[prefix:]))
 
 
 def _candidates(segments: list[str]) -> list[list[str]]:
