@@ -149,7 +149,7 @@ class Schedule:
         return feed_day
 
     def mailing_time(self, day: date) -> datetime:
-        """When (UTC) the announcement for feed day ``day`` goes out: 20:00 ET the evening before."""
+        """When (UTC) feed day ``day``'s announcement goes out: 20:00 ET the evening before."""
         return _at_eastern(day - _ONE_DAY, MAILING)
 
     def feed_published_at(self, day: date) -> datetime:

@@ -65,6 +65,7 @@ def _context(
     quiet: bool,
 ) -> tuple[LoadedConfig, ops.Paths, Console]:
     console = Console(verbose=verbose, quiet=quiet)
+    console.setup_logging()
     path = config_path or Path(os.environ.get("ARXIVBOT_CONFIG", "config.json"))
     if config_path is None and not path.exists() and not os.environ.get("ARXIVBOT_CONFIG"):
         toml = Path("config.toml")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console as RichConsole
+from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,6 +22,19 @@ class Console:
         self.err = RichConsole(stderr=True, highlight=False)
         self.verbose = verbose
         self.quiet = quiet
+
+    def setup_logging(self) -> None:
+        """The CLI (never the library) decides where log records go: stderr via rich."""
+        level = (
+            logging.ERROR if self.quiet else (logging.WARNING, logging.INFO)[min(self.verbose, 1)]
+        )
+        if self.verbose > 1:
+            level = logging.DEBUG
+        handler = RichHandler(console=self.err, show_path=False, show_time=False, markup=False)
+        root = logging.getLogger("arxivbot")
+        root.handlers[:] = [handler]
+        root.setLevel(level)
+        root.propagate = False
 
     def line(self, text: str) -> None:
         self.out.print(text, markup=False)

@@ -104,8 +104,15 @@ def old_style_paper(day: date) -> tuple[Paper, Announcement]:
 
 
 def build_world(
-    fixtures: Path, root: Path, *, summaries: int = 15, render: bool = True, days: int = 2
+    fixtures: Path,
+    root: Path,
+    *,
+    summaries: int = 15,
+    render: bool = True,
+    days: int = 2,
+    first: int = 0,
 ) -> World:
+    """``days`` recorded days from ``DAYS[first]`` on; the newest gets the extra papers."""
     loaded = seed_config(fixtures)
     profile = resolve_profiles(loaded.config)[0]
     db_path = root / "db.sqlite3"
@@ -114,11 +121,12 @@ def build_world(
     ranked_by_day: dict[date, tuple[RankedPaper, ...]] = {}
     summarized: list[str] = []
     with open_store(db_path) as store:
-        for day in DAYS[:days]:
+        chosen = DAYS[first : first + days]
+        for day in chosen:
             feed = fixtures / "arxiv-feeds" / day.isoformat() / "rss" / f"{FEED}.xml"
             listing = parse_feed(feed.read_bytes(), f"https://rss.arxiv.org/rss/{FEED}")
             items = list(listing.items)
-            extras = [hostile_paper(day), old_style_paper(day)] if day == DAYS[-1] else []
+            extras = [hostile_paper(day), old_style_paper(day)] if day == chosen[-1] else []
             items += extras
             store.upsert_papers(p for p, _ in items)
             store.add_announcements(a for _, a in items)
@@ -131,7 +139,7 @@ def build_world(
             ranked = [replace(r, rank=i) for i, r in enumerate(ranked, start=1)]
             store.save_ranking(profile.name, day, ranked)
             ranked_by_day[day] = tuple(ranked)
-        newest = ranked_by_day[DAYS[days - 1]]
+        newest = ranked_by_day[chosen[-1]]
         for item in newest[:summaries]:
             paper = item.paper
             text = HOSTILE_SUMMARY if paper.arxiv_id == HOSTILE_ID else next(texts, "summary")
@@ -140,7 +148,7 @@ def build_world(
             summarized.append(paper.arxiv_id)
         run_id = store.start_run("run", NOW - timedelta(minutes=5))
         report = RunReport(
-            run_id, NOW - timedelta(minutes=5), NOW, "ok", DAYS[days - 1], DayStats(kept=30)
+            run_id, NOW - timedelta(minutes=5), NOW, "ok", chosen[-1], DayStats(kept=30)
         )
         store.finish_run(report)
         if render:

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from arxivbot.config import Config, Profile, resolve_profiles
 from arxivbot.models import (
-    AnnounceType,
     Announcement,
+    AnnounceType,
     DayStats,
     Digest,
     Paper,
@@ -56,8 +56,15 @@ def make_paper(arxiv_id: str, title: str, authors: list[str], abstract: str,
     )
 
 
-def rank(paper: Paper, day: date, score: float, position: int, *,
-         kind: AnnounceType = AnnounceType.NEW, terms: tuple[str, ...] = ("LLM",)) -> RankedPaper:  # fmt: skip
+def rank(
+    paper: Paper,
+    day: date,
+    score: float,
+    position: int,
+    *,
+    kind: AnnounceType = AnnounceType.NEW,
+    terms: tuple[str, ...] = ("LLM",),
+) -> RankedPaper:
     components = tuple(
         ScoreComponent("term", term, "title" if i == 0 else "abstract", 1.5 if i == 0 else 1.0)
         for i, term in enumerate(terms)

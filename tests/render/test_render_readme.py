@@ -73,7 +73,9 @@ def test_layout_matches_original_sample(
     assert our_shape == original_shape
     assert "**Why**: " in ours.split("#### Abstract")[0]
     assert re.search(r"^### 1\. \[.+\]\(https://arxiv\.org/abs/2512\.03394\)$", ours, re.M)
-    assert "<summary><strong>🤖 AI Summary (by qwen-long)</strong> - Click to expand</summary>" in ours
+    assert (
+        "<summary><strong>🤖 AI Summary (by qwen-long)</strong> - Click to expand</summary>" in ours
+    )
     stats = ours.split("## 📊 Statistics", 1)[1].split("## 📚", 1)[0]
     assert "- **Last Updated**: 2025-12-05 06:07:54 UTC" in stats
     assert "- **Total Papers Found**: 4" in stats

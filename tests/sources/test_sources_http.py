@@ -199,9 +199,11 @@ def test_connection_refused_exhausts_into_fetch_error(fake: FakeTime) -> None:
 
 def test_timeout_is_retried_then_reported(server: LocalServer, fake: FakeTime) -> None:
     server.route("/slow", lambda _r: Reply(200, b"late", delay=1.0))
-    with client(fake, timeout_seconds=0.2, max_retries=1) as http:
-        with pytest.raises(FetchError, match="timed out") as info:
-            http.get(f"{server.url}/slow")
+    with (
+        client(fake, timeout_seconds=0.2, max_retries=1) as http,
+        pytest.raises(FetchError, match="timed out") as info,
+    ):
+        http.get(f"{server.url}/slow")
     assert "timeout_seconds" in info.value.hint
     assert len(fake.sleeps) == 1
 

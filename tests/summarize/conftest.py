@@ -158,10 +158,15 @@ def run(
 ) -> Runner:
     """``run(papers, **settings)``: one summarise stage against the fakes (no real sleeping)."""
 
-    def runner(papers: list[Paper], *, api_key: str | None = "sk-test", **kwargs: Any) -> SummaryRun:
+    def runner(
+        papers: list[Paper], *, api_key: str | None = "sk-test", **kwargs: Any
+    ) -> SummaryRun:
         store.upsert_papers(papers)
-        options = {k: kwargs.pop(k) for k in ("force", "on_progress", "language", "prompt_text")
-                   if k in kwargs}
+        options = {
+            k: kwargs.pop(k)
+            for k in ("force", "on_progress", "language", "prompt_text")
+            if k in kwargs
+        }
         return summarize_papers(
             papers,
             settings_for(llm, **kwargs),

@@ -17,9 +17,9 @@ from arxivbot.sources.fulltext import (
     trim_to_budget,
 )
 from arxivbot.sources.http import PoliteClient
+from conftest import FakeArxiv, arxiv_html
 from support.httpserver import Reply
 from support.llm_server import fixture_pdf
-from conftest import FakeArxiv, arxiv_html
 
 BERT = Paper("1810.04805", 2, "BERT", ("J. Devlin",), "We introduce BERT.", "cs.CL", ("cs.CL",))
 

@@ -7,6 +7,7 @@ import pytest
 from arxivbot.models import Paper, SummarySource
 from arxivbot.store import Store
 from arxivbot.summarize import OFFLINE_MODEL, SummaryProgress
+from conftest import FakeArxiv, Runner
 from support.httpserver import Reply
 from support.llm_server import (
     FakeLlm,
@@ -21,7 +22,6 @@ from support.llm_server import (
     slow_reply,
     unauthorized,
 )
-from conftest import FakeArxiv, Runner
 
 
 def test_first_run_then_rerun_makes_no_calls(
@@ -36,7 +36,10 @@ def test_first_run_then_rerun_makes_no_calls(
         summary = first.summaries[paper.arxiv_id]
         assert summary.source is SummarySource.HTML
         assert summary.model == "qwen-long" and summary.key.language == "zh"
-        assert summary.text == str(recorded[" ".join(paper.title.lower().split())]["ai_summary"]).strip()
+        assert (
+            summary.text
+            == str(recorded[" ".join(paper.title.lower().split())]["ai_summary"]).strip()
+        )
         assert store.get_summary(summary.key) == summary
     assert first.usage.input_tokens > 0 and first.usage.output_tokens > 0
 
@@ -160,7 +163,9 @@ def test_non_pdf_download_is_an_error_not_a_summary(
     run: Runner, llm: FakeLlm, arxiv: FakeArxiv, day_papers: list[Paper]
 ) -> None:
     arxiv.html_for.clear()
-    arxiv.server.route("/pdf/", lambda _r: Reply(200, b"<html>captcha</html>", {"Content-Type": "text/html"}))
+    arxiv.server.route(
+        "/pdf/", lambda _r: Reply(200, b"<html>captcha</html>", {"Content-Type": "text/html"})
+    )
     result = run(day_papers[:1])
     assert not result.summaries and llm.chat_calls == 0
     assert "instead of a PDF" in result.failures[0].message
@@ -220,9 +225,7 @@ def test_budget_in_tokens_stops_new_calls(
 
 
 def test_usage_reports_estimated_cost(run: Runner, day_papers: list[Paper]) -> None:
-    result = run(
-        day_papers[:2], price_input_per_million=1.0, price_output_per_million=2.0
-    )
+    result = run(day_papers[:2], price_input_per_million=1.0, price_output_per_million=2.0)
     usage = result.usage
     expected = (usage.input_tokens * 1.0 + usage.output_tokens * 2.0) / 1_000_000
     assert usage.estimated_cost == pytest.approx(expected, rel=1e-3)

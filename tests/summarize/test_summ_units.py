@@ -7,8 +7,13 @@ from datetime import UTC, datetime
 
 from arxivbot.config.model import AiSummaryConfig
 from arxivbot.models import Paper, SummarySource
-from arxivbot.summarize import default_prompt, estimate_tokens, is_dashscope, prompt_hash
-from arxivbot.summarize import resolve_mode
+from arxivbot.summarize import (
+    default_prompt,
+    estimate_tokens,
+    is_dashscope,
+    prompt_hash,
+    resolve_mode,
+)
 from arxivbot.summarize.llm import RetryPolicy
 from arxivbot.summarize.offline import offline_summary, split_sentences, textrank
 from arxivbot.summarize.output import MAX_SUMMARY_BYTES, answer_problem, clean_answer

@@ -17,7 +17,7 @@ from datetime import date
 from arxivbot.models import DayStats, Digest
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 56
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 36
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,10 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series]) ->
     svg = ET.Element("svg", {"viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img",
                                 "class": "chart"})  # fmt: skip
     _el(svg, "title", title)
-    top = _nice_max(max((v for s in series for v in s.values), default=0))
+    values = [v for s in series for v in s.values]
+    top = _nice_max(max(values, default=0))
+    if all(v == int(v) for v in values):  # counts: keep the four grid steps whole numbers
+        top = max(4.0, math.ceil(top / 4) * 4.0)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     for tick in range(5):
         value = top * tick / 4

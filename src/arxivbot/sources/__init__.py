@@ -12,5 +12,4 @@ from __future__ import annotations
 
 from arxivbot.sources.http import HttpResponse, PoliteClient
 
-
 __all__ = ["HttpResponse", "PoliteClient"]

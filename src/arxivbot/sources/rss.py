@@ -257,7 +257,7 @@ def feed_categories(url: str) -> tuple[str, ...]:
     """The categories named by a feed URL (``.../rss/cs.AI+cs.CL`` → cs.AI, cs.CL)."""
     path = unquote(urlsplit(url).path).rstrip("/")
     last = path.rsplit("/", 1)[-1]
-    if not last or "." not in last and "-" not in last:
+    if not last or ("." not in last and "-" not in last):
         return ()
     return tuple(part for part in re.split(r"[+ ]", last) if part)
 

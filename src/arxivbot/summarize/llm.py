@@ -79,7 +79,7 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter; a server's Retry-After is a floor, never cut."""
         rng = self.rng or _RNG
-        backoff = min(self.max_delay, self.base_delay * 2**attempt) * rng.uniform(0.5, 1.0)
+        backoff = min(self.max_delay, self.base_delay * 2.0**attempt) * rng.uniform(0.5, 1.0)
         if retry_after is not None:
             return max(backoff, min(retry_after, MAX_RETRY_AFTER_SECONDS))
         return backoff
