@@ -44,7 +44,6 @@ MIX = ["/", "/rss", "/atom/cs.LG", "/feed.json", "/search?q=language+model",
 # -- the server side (runs in the subprocess) --------------------------------------------------
 def _serve(root: Path, port: int) -> None:
     import uvicorn
-    from starlette.requests import Request
     from starlette.responses import Response
     from web_world import build_world
 
@@ -89,7 +88,7 @@ def _serve(root: Path, port: int) -> None:
     output = world.loaded.config.output
 
     @app.get("/bench/rss-per-request")
-    def rss_per_request(_: Request) -> Response:
+    def rss_per_request() -> Response:
         """The original bot's way: query and serialise the feed for every request."""
         history = load_history(store, world.profile, utc_now, days=output.feed_days)
         meta = FeedMeta(output.site_title, output.site_url, output.site_url, "bench",

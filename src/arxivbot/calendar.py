@@ -176,6 +176,12 @@ class Schedule:
 DEFAULT_SCHEDULE = Schedule()
 
 
+def schedule_with(extra_holidays: Iterable[date]) -> Schedule:
+    """The default schedule plus user holidays (``sources.extra_holidays``)."""
+    extra = frozenset(extra_holidays)
+    return DEFAULT_SCHEDULE.with_holidays(extra) if extra else DEFAULT_SCHEDULE
+
+
 def is_announcement_day(day: date) -> bool:
     return DEFAULT_SCHEDULE.is_announcement_day(day)
 

@@ -194,9 +194,9 @@ def summarize(
     """Summarise stored papers with the configured LLM (paid once per paper)."""
     loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
     with console.progress() as sink:
-        notes, issues = ops.summarize_stored(loaded, paths, _date(day), ids, force, sink)
+        notes, issues, fatal = ops.summarize_stored(loaded, paths, _date(day), ids, force, sink)
     console.notes(notes, issues)
-    sys.exit(1 if issues and not notes else 0)
+    sys.exit(4 if fatal else 0)
 
 
 @main.command()

@@ -117,10 +117,12 @@ def plan_backfill(loaded: LoadedConfig, paths: Paths, start: date, end: date) ->
     with open_store(paths.db) as store:
         stored = set(store.announcement_days())
     missing = tuple(d for d in days if d not in stored)
-    categories = fetch_categories(loaded.config)
-    requests = estimate_requests(len(missing), categories) if missing else 0
-    interval = loaded.config.sources.min_interval_seconds
-    return BackfillPlan(missing, len(days) - len(missing), requests, requests * interval)
+    estimate = estimate_requests(
+        list(missing),
+        fetch_categories(loaded.config),
+        min_interval_seconds=loaded.config.sources.min_interval_seconds,
+    )
+    return BackfillPlan(missing, len(days) - len(missing), estimate.requests, estimate.seconds)
 
 
 def backfill(

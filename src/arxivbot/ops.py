@@ -87,7 +87,7 @@ def summarize_stored(
     force: bool,
     progress: ProgressSink = silent,
     clock: Clock = utc_now,
-) -> tuple[list[str], list[StageIssue]]:
+) -> tuple[list[str], list[StageIssue], str]:
     """Summarise the ranked papers of a day, or the given ids, with the configured LLM."""
     from arxivbot.models import Announcement, AnnounceType, RankedPaper
     from arxivbot.rank import RankResult

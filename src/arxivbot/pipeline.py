@@ -17,7 +17,7 @@ from pathlib import Path
 from arxivbot import calendar
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
-from arxivbot.errors import FetchError, LlmFatalError
+from arxivbot.errors import FetchError
 from arxivbot.models import DayStats, Listing, RunReport, StageIssue
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
 from arxivbot.sources.http import PoliteClient
@@ -98,6 +98,7 @@ def _run(
             return _no_announcement(loaded, options, store, run, profiles, clock, started)
         day = listing.announced_on
         fetched = _fetched_stats(listing)
+        run.notes.extend(listing.notes)
         if not options.dry_run:
             run.notes.extend(store_listing(store, listing, config))
             if options.catch_up and config.catch_up.enabled and options.day is None:

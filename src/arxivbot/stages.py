@@ -252,8 +252,12 @@ def summarize_stage(
     force: bool,
     clock: Clock,
     progress: ProgressSink = silent,
-) -> tuple[list[str], list[StageIssue]]:
-    """Summarise each profile's top papers (per language), paying once per paper."""
+) -> tuple[list[str], list[StageIssue], str]:
+    """Summarise each profile's top papers (per language), paying once per paper.
+
+    Returns notes, per-paper issues, and a fatal message ("" if none) when the provider
+    refuses every call (bad key, unknown model): the user must act.
+    """
     from arxivbot.summarize import summarize_papers
 
     config = loaded.config
@@ -282,13 +286,15 @@ def summarize_stage(
             language=language,
             force=force,
             on_progress=lambda p: progress(
-                ProgressEvent("summarize", getattr(p, "message", ""), p.done, p.total)
+                ProgressEvent("summarize", f"{p.arxiv_id} {p.status}", p.done, p.total)
             ),
         )
         notes.extend(run.notes)
         notes.append(run.usage.describe())
         issues.extend(run.failures)
-    return notes, issues
+        if run.fatal:
+            return notes, issues, run.fatal
+    return notes, issues, ""
 
 
 # --- render --------------------------------------------------------------------------------

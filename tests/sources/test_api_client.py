@@ -130,9 +130,7 @@ def test_paging_ends_on_total(arxiv: ArxivServer, api: ApiClient) -> None:
 
     query = "cat:cs.AI"
     for start, n in [(0, 10), (10, 10), (20, 5)]:
-        arxiv.add_api_answer(
-            feed(start, n, 25), search_query=query, start=start, max_results=10
-        )
+        arxiv.add_api_answer(feed(start, n, 25), search_query=query, start=start, max_results=10)
     papers = api.search(categories=["cs.AI"])
     assert len(papers) == 25 and len({p.arxiv_id for p in papers}) == 25
     assert len(arxiv.requests("/api/query")) == 3

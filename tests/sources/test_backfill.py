@@ -93,5 +93,7 @@ def test_estimate_requests() -> None:
     assert estimate.requests == 21  # 600 expected papers fit one 1000-result page
     assert estimate.seconds == 63
     assert "21 days" in estimate.describe()
-    bigger = estimate_requests(5, ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "cs.RO", "stat.ML"], page_size=500)
+    bigger = estimate_requests(
+        5, ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "cs.RO", "stat.ML"], page_size=500
+    )
     assert bigger.requests == 5 * 3

@@ -147,7 +147,9 @@ def test_429_then_success_with_fake_sleep(server: ArxivServer) -> None:
 
 def test_feed_url_deduplicates_and_validates(server: ArxivServer) -> None:
     settings = server.settings(rss_base="https://rss.arxiv.org/")
-    assert feed_url(settings, ["cs.AI", "cs.CL", "cs.AI"]) == "https://rss.arxiv.org/rss/cs.AI+cs.CL"
+    assert (
+        feed_url(settings, ["cs.AI", "cs.CL", "cs.AI"]) == "https://rss.arxiv.org/rss/cs.AI+cs.CL"
+    )
     with pytest.raises(ValueError, match="at least one"):
         feed_url(settings, [])
 

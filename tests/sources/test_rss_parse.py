@@ -60,7 +60,9 @@ def test_listing_header_fields() -> None:
     assert paper.primary_category == "cs.AI" and paper.categories[0] == "cs.AI"
     assert paper.license == "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
     assert paper.abstract.startswith("Large language models produce fluent text")
-    assert announcement == Announcement("2604.04937", 1, date(2026, 6, 2), AnnounceType.NEW, "cs.AI")
+    assert announcement == Announcement(
+        "2604.04937", 1, date(2026, 6, 2), AnnounceType.NEW, "cs.AI"
+    )
 
 
 def test_multi_category_feed_category_is_a_requested_one() -> None:
@@ -230,9 +232,9 @@ def test_items_without_date_anywhere_is_an_error() -> None:
         parse_feed(content, "http://x/rss/cs.AI")
 
 
-def _pair(arxiv_id: str, kind: AnnounceType, categories: tuple[str, ...], feed: str) -> tuple[
-    Paper, Announcement
-]:
+def _pair(
+    arxiv_id: str, kind: AnnounceType, categories: tuple[str, ...], feed: str
+) -> tuple[Paper, Announcement]:
     paper = Paper(arxiv_id, 1, "T", ("A",), "abs", categories[0], categories)
     return paper, Announcement(arxiv_id, 1, date(2026, 6, 2), kind, feed)
 

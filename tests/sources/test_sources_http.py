@@ -240,7 +240,9 @@ def test_conditional_get_sends_validators_and_maps_304(server: LocalServer, fake
     def handler(request: Request) -> Reply:
         if request.headers.get("If-None-Match") == '"v1"':
             return Reply(304)
-        return Reply(200, b"feed", {"ETag": '"v1"', "Last-Modified": "Tue, 02 Jun 2026 04:00:00 GMT"})
+        return Reply(
+            200, b"feed", {"ETag": '"v1"', "Last-Modified": "Tue, 02 Jun 2026 04:00:00 GMT"}
+        )
 
     server.route("/feed", handler)
     cache = MemoryCache()

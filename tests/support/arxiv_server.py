@@ -230,7 +230,10 @@ def _api_recordings(root: str) -> dict[_ApiKey, tuple[int, bytes]]:
         index[_api_key(query)] = (int(envelope["status_code"]), envelope["body"].encode())
     old = base / "arxiv_py_2016"
     index[("", "1111.2011v2", 0, 10)] = (200, (old / "id_list=1111.2011v2.xml").read_bytes())
-    index[("au:del_maestro", "", 0, 10)] = (200, (old / "search_query=au_del_maestro.xml").read_bytes())
+    index[("au:del_maestro", "", 0, 10)] = (
+        200,
+        (old / "search_query=au_del_maestro.xml").read_bytes(),
+    )
     millennium = (base / "millennium_2026-06" / "arxiv_results.xml").read_bytes()
     index[("cat:math.NT OR cat:math.AG", "", 0, 5)] = (200, millennium)
     return index

@@ -9,6 +9,7 @@ never stored here: the config names environment variables (``api_key_env``,
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -72,6 +73,8 @@ class SourcesConfig(Section):
     max_response_mb: float = Field(default=50.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=10)
     small_batch_ratio: float = Field(default=0.25, ge=0, le=1)
+    # Weekday feed dates without an announcement, added to arxivbot.calendar.ARXIV_HOLIDAYS.
+    extra_holidays: list[date] = Field(default_factory=list)
 
 
 class StoreConfig(Section):

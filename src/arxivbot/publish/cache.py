@@ -9,6 +9,7 @@ cron) is seen as soon as it commits, without polling the database on every reque
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -25,26 +26,52 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 T = TypeVar("T")
+GZIP_MIN_BYTES = 512
+_COMPRESSED_TYPES = ("image/png", "image/jpeg", "image/webp", "font/woff")
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.,+=~@-]*$")
 
 
 @dataclass(frozen=True)
 class CachedBody:
-    """A response body with its validators, ready to serve many times."""
+    """A response body with its validators, ready to serve many times.
+
+    The gzip form is made once here, not per request: compressing a 300 kB feed costs
+    more than everything else a cached request does (see bench/bench_server.py).
+    """
 
     content: bytes
     media_type: str
     etag: str
     last_modified: datetime
+    gzipped: bytes = b""
+
+    @property
+    def gzip_etag(self) -> str:
+        """Each encoding is its own representation, so it gets its own strong tag."""
+        return self.etag[:-1] + '-gz"'
 
     @classmethod
     def of(cls, content: bytes, media_type: str, last_modified: datetime) -> CachedBody:
         digest = hashlib.blake2b(content, digest_size=16).hexdigest()
-        return cls(content, media_type, f'"{digest}"', last_modified.replace(microsecond=0))
+        zipped = b""
+        if len(content) >= GZIP_MIN_BYTES and not media_type.startswith(_COMPRESSED_TYPES):
+            zipped = gzip.compress(content, compresslevel=6, mtime=0)
+            if len(zipped) >= len(content):
+                zipped = b""
+        moment = last_modified.replace(microsecond=0)
+        return cls(content, media_type, f'"{digest}"', moment, zipped)
 
 
 def http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def accepts_gzip(request: Request) -> bool:
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def is_not_modified(request: Request, body: CachedBody) -> bool:
@@ -53,10 +80,10 @@ def is_not_modified(request: Request, body: CachedBody) -> bool:
     if if_none_match is not None:
         if if_none_match.strip() == "*":
             return True
-        # Weak comparison: "W/" is dropped (GZip does not change our strong tags, but a
-        # proxy may weaken them).
+        # Weak comparison, as RFC 9110 prescribes for If-None-Match; either encoding's
+        # tag matches, since both stand for the same bytes.
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return body.etag in tags
+        return body.etag in tags or body.gzip_etag in tags
     since = request.headers.get("if-modified-since")
     if since is None:
         return False
@@ -70,14 +97,20 @@ def is_not_modified(request: Request, body: CachedBody) -> bool:
 
 
 def cached_response(request: Request, body: CachedBody, *, max_age: int) -> Response:
-    """200 with the body, or 304 when the client's validators still match."""
+    """200 with the body (pre-gzipped when the client takes gzip), or 304 when the
+    client's validators still match."""
+    zipped = bool(body.gzipped) and accepts_gzip(request)
     headers = {
-        "ETag": body.etag,
+        "ETag": body.gzip_etag if zipped else body.etag,
         "Last-Modified": http_date(body.last_modified),
         "Cache-Control": f"public, max-age={max_age}, must-revalidate",
+        "Vary": "Accept-Encoding",
     }
     if is_not_modified(request, body):
         return Response(status_code=304, headers=headers)
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
+        return Response(body.gzipped, media_type=body.media_type, headers=headers)
     return Response(body.content, media_type=body.media_type, headers=headers)
 
 

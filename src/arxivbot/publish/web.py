@@ -107,7 +107,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(site_router)  # last: its catch-all route must not shadow the others
     # Added innermost first: limits run before anything else, headers land on every reply.
-    app.add_middleware(GZipMiddleware, minimum_size=512)
+    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLimits)
     return app

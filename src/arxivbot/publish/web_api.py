@@ -348,7 +348,7 @@ def search(
 
     body = state.bodies.get(key, state.generation(), build)
     response = cached_response(request, body, max_age=state.max_age)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
     return response
 
 

@@ -284,4 +284,3 @@ def _status_error(response: HttpResponse, after: str) -> HttpStatusError:
     return HttpStatusError(
         f"HTTP {status} from arXiv{suffix}", url=response.url, status=status, hint=hint
     )
-

@@ -171,7 +171,7 @@ def _atom_entry(entry: etree._Element) -> _RawItem:
 
 def _texts(elements: Iterable[etree._Element]) -> Iterable[str]:
     for element in elements:
-        text = "".join(element.itertext()).strip()
+        text = "".join(str(part) for part in element.itertext()).strip()
         if text:
             yield text
 
@@ -262,7 +262,9 @@ def feed_categories(url: str) -> tuple[str, ...]:
     return tuple(part for part in re.split(r"[+ ]", last) if part)
 
 
-def merge_items(items: Iterable[tuple[Paper, Announcement]]) -> tuple[tuple[Paper, Announcement], ...]:
+def merge_items(
+    items: Iterable[tuple[Paper, Announcement]],
+) -> tuple[tuple[Paper, Announcement], ...]:
     """Keep each paper once: the strongest announce type wins, categories are united.
 
     ``new`` beats ``cross`` beats ``replace`` beats ``replace-cross``; a paper is never
