@@ -199,8 +199,9 @@ def main() -> None:
         process = subprocess.Popen([sys.executable, __file__, "--serve", tmp, str(port)], cwd=REPO)
         try:
             wait_until_up(base, process)
+            cores = os.cpu_count()
             print(f"server: uvicorn, 1 process, {base}; {args.connections} connections, "
-                  f"{duration:g} s per phase; {os.cpu_count()} CPU cores shared with the client")  # fmt: skip
+                  f"{duration:g} s per phase; {cores} CPU cores shared with the client")  # fmt: skip
             phases = [
                 ("1. /rss (cached file, ours)", ["/rss"]),
                 ("2. RSS rebuilt per request (original approach)", ["/bench/rss-per-request"]),

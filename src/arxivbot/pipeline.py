@@ -153,16 +153,12 @@ def _summaries(
     clock: Clock,
     progress: ProgressSink,
 ) -> None:
-    try:
-        notes, issues = summarize_stage(
-            loaded, store, http, outcomes, options.force, clock, progress
-        )
-    except LlmFatalError as exc:
-        run.needs_action = True
-        run.issues.append(StageIssue("summarize", "provider", str(exc)))
-        return
+    notes, issues, fatal = summarize_stage(
+        loaded, store, http, outcomes, options.force, clock, progress
+    )
     run.notes.extend(notes)
     run.issues.extend(issues)
+    run.needs_action = run.needs_action or bool(fatal)
 
 
 def _no_announcement(

@@ -74,8 +74,6 @@ def test_gzip(client: TestClient) -> None:
     assert plain.content == zipped.content  # httpx decoded the gzip body
     assert zipped.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
     assert "Accept-Encoding" in zipped.headers["vary"]
-    refused = client.get("/rss", headers={"Accept-Encoding": "gzip;q=0, identity"})
-    assert "content-encoding" not in refused.headers
     # Either encoding's tag validates the other (same bytes underneath).
     cross = client.get("/rss", headers={"Accept-Encoding": "gzip",
                                         "If-None-Match": plain.headers["etag"]})  # fmt: skip

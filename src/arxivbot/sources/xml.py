@@ -18,7 +18,6 @@ from lxml import etree
 from arxivbot.errors import FeedParseError
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
-_WS = re.compile(r"\s+")
 _DTD_ENTITY = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.S)
 
 HTML_INSTEAD_OF_XML = (
@@ -95,7 +94,7 @@ def child_text(element: etree._Element, tag: str) -> str:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace (arXiv's API/OAI wrap abstracts at 80 columns)."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def parse_rfc822(text: str) -> datetime | None:
