@@ -37,8 +37,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "publish")]
 
 TOKEN = "bench-admin-token"
-MIX = ["/", "/rss", "/atom/cs.LG", "/feed.json", "/search?q=language+model",
-       "/api/papers?limit=20", "/api/papers/2606.99999"]  # fmt: skip
+MIX = [
+    "/",
+    "/rss",
+    "/atom/cs.LG",
+    "/feed.json",
+    "/search?q=language+model",
+    "/api/papers?limit=20",
+    "/api/papers/2606.99999",
+]
 
 
 # -- the server side (runs in the subprocess) --------------------------------------------------
@@ -82,8 +89,9 @@ def _serve(root: Path, port: int) -> None:
                 time.sleep(0.05)
         return RunReport(0, started, utc_now(), "ok", day, DayStats())
 
-    app = create_app(world.loaded, db_path=world.db_path, output_dir=world.output_dir,
-                     runner=runner)  # fmt: skip
+    app = create_app(
+        world.loaded, db_path=world.db_path, output_dir=world.output_dir, runner=runner
+    )
     store = open_store(world.db_path)
     output = world.loaded.config.output
 
@@ -91,8 +99,7 @@ def _serve(root: Path, port: int) -> None:
     def rss_per_request() -> Response:
         """The original bot's way: query and serialise the feed for every request."""
         history = load_history(store, world.profile, utc_now, days=output.feed_days)
-        meta = FeedMeta(output.site_title, output.site_url, output.site_url, "bench",
-                        utc_now())  # fmt: skip
+        meta = FeedMeta(output.site_title, output.site_url, output.site_url, "bench", utc_now())
         text = build_feed(history, "rss", None, meta, max_items=output.feed_max_items)
         return Response(text, media_type="application/rss+xml")
 
@@ -110,45 +117,64 @@ class RouteStats:
     bytes: int = 0
 
 
-async def load(base: str, paths: list[str], connections: int, duration: float,
-               max_requests: int) -> tuple[dict[str, RouteStats], float]:  # fmt: skip
-    import httpx
+async def fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One keep-alive HTTP/1.1 GET (body read by Content-Length, not decoded, like wrk)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
 
+
+async def load(
+    base: str, paths: list[str], connections: int, duration: float, max_requests: int
+) -> tuple[dict[str, RouteStats], float]:
+    """``connections`` keep-alive connections, each sending requests back to back."""
+    host, port = base.removeprefix("http://").split(":")
     stats: dict[str, RouteStats] = defaultdict(RouteStats)
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     sent = 0
     deadline = time.perf_counter() + duration
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
 
-        async def worker(offset: int) -> None:
-            nonlocal sent
-            index = offset
+    async def worker(offset: int) -> None:
+        nonlocal sent
+        reader, writer = await asyncio.open_connection(host, int(port), limit=2**24)
+        index = offset
+        try:
             while time.perf_counter() < deadline and sent < max_requests:
                 sent += 1
                 path = paths[index % len(paths)]
                 index += 1
                 began = time.perf_counter()
                 try:
-                    response = await client.get(path, headers={"Accept-Encoding": "gzip"})
-                    ok = response.status_code == 200
-                    stats[path].bytes += len(response.content)
-                except httpx.HTTPError:
+                    ok = await asyncio.wait_for(fetch(reader, writer, path), 30) == 200
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                     ok = False
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, int(port), limit=2**24)
                 stats[path].latencies.append(time.perf_counter() - began)
                 if not ok:
                     stats[path].errors += 1
+        finally:
+            writer.close()
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(connections)))
-        elapsed = time.perf_counter() - began
-    return stats, elapsed
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(connections)))
+    return stats, time.perf_counter() - began
 
 
 def report(title: str, stats: dict[str, RouteStats], elapsed: float) -> None:
     total = sum(len(s.latencies) for s in stats.values())
     errors = sum(s.errors for s in stats.values())
-    print(f"\n{title}: {total} requests in {elapsed:.1f} s = {total / elapsed:,.0f} req/s, "
-          f"errors {errors}")  # fmt: skip
+    print(
+        f"\n{title}: {total} requests in {elapsed:.1f} s = {total / elapsed:,.0f} req/s, "
+        f"errors {errors}"
+    )
     print(f"  {'route':<32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for path, route in stats.items():
         ordered = sorted(route.latencies)
@@ -200,8 +226,10 @@ def main() -> None:
         try:
             wait_until_up(base, process)
             cores = os.cpu_count()
-            print(f"server: uvicorn, 1 process, {base}; {args.connections} connections, "
-                  f"{duration:g} s per phase; {cores} CPU cores shared with the client")  # fmt: skip
+            print(
+                f"server: uvicorn, 1 process, {base}; {args.connections} connections, "
+                f"{duration:g} s per phase; {cores} CPU cores shared with the client"
+            )
             phases = [
                 ("1. /rss (cached file, ours)", ["/rss"]),
                 ("2. RSS rebuilt per request (original approach)", ["/bench/rss-per-request"]),
@@ -212,16 +240,20 @@ def main() -> None:
                     load(base, paths, args.connections, duration, args.max_requests)
                 )
                 report(title, stats, elapsed)
-            started = httpx.post(base + "/admin/refresh",
-                                 headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+            started = httpx.post(
+                base + "/admin/refresh", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
             assert started.status_code == 202, started.text
             stats, elapsed = asyncio.run(
                 load(base, MIX, args.connections, duration, args.max_requests)
             )
             running = httpx.get(base + "/health").json()["running"]
             (Path(tmp) / "stop-run").touch()
-            report(f"4. mixed routes while a run writes to the store (still running: {running})",
-                   stats, elapsed)  # fmt: skip
+            report(
+                f"4. mixed routes while a run writes to the store (still running: {running})",
+                stats,
+                elapsed,
+            )
         finally:
             process.terminate()
             process.wait(10)

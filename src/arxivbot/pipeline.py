@@ -140,7 +140,26 @@ def _listing(
     progress(ProgressEvent("fetch", f"{loaded.config.sources.rss_base} {'+'.join(categories)}"))
     listing = fetch_listing(http, loaded.config.sources, categories)
     progress(ProgressEvent("fetch", f"{len(listing.items)} items", len(listing.items)))
+    if listing.not_modified:
+        return _unchanged_feed(loaded, store, http, listing)
     return listing
+
+
+def _unchanged_feed(
+    loaded: LoadedConfig, store: StoreApi, http: PoliteClient, listing: Listing
+) -> Listing:
+    """A 304 means "what you saw last time": re-process that day, or report no announcement."""
+    from arxivbot.stages import listing_for_stored_day
+
+    announced = [
+        record
+        for status in ("ok", "partial", "needs-action", "no-announcement")
+        if (record := store.last_run("run", status)) is not None
+    ]
+    latest = max(announced, key=lambda r: (r.started_at, r.run_id), default=None)
+    if latest is None or latest.announced_on is None:
+        return listing  # empty: the feed still has no announcement
+    return listing_for_stored_day(loaded, store, http, latest.announced_on)
 
 
 def _summaries(

@@ -60,7 +60,7 @@ def _client(world: World, runner: SlowRunner | None) -> TestClient:
     return TestClient(app)
 
 
-# -- auth ---------------------------------------------------------------------------------------------
+# -- auth ----------
 def test_refresh_is_off_without_a_token(
     world: World, runner: SlowRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -74,9 +74,14 @@ def test_refresh_is_off_without_a_token(
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer"}, {"Authorization": "Bearer wrong"},
-     {"Authorization": f"Basic {TOKEN}"}, {"Authorization": f"Bearer {TOKEN}x"}],
-)  # fmt: skip
+    [
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+    ],
+)
 def test_refresh_refuses_a_wrong_token(
     world: World, runner: SlowRunner, monkeypatch: pytest.MonkeyPatch, headers: dict[str, str]
 ) -> None:
@@ -142,7 +147,7 @@ def test_an_unexpected_crash_is_reported_without_details(runner: SlowRunner) -> 
     assert not status.running and status.finished_at == NOW
 
 
-# -- feedback ------------------------------------------------------------------------------------------
+# -- feedback ----------
 def test_feedback(fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     world = build_world(fixtures, tmp_path, summaries=0, render=False, days=1)
     monkeypatch.delenv(TOKEN_ENV, raising=False)
@@ -168,7 +173,7 @@ def test_feedback(fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert store.feedback("default") == {HOSTILE_ID: 1, "hep-th/9901001": -1}
 
 
-# -- scheduler -------------------------------------------------------------------------------------------
+# -- scheduler ----------
 def test_next_run_is_in_the_configured_zone() -> None:
     tuesday_evening = datetime(2026, 6, 2, 22, 0, tzinfo=UTC)  # 18:00 in New York
     tick = next_run_after("30 0 * * 1-5", "America/New_York", tuesday_evening)
@@ -205,8 +210,9 @@ def test_scheduler_triggers_a_run_at_the_tick(runner: SlowRunner) -> None:
     runner.release.set()
     clock = SteppingClock(datetime(2026, 6, 2, 4, 29, 55, tzinfo=UTC))  # 00:29:55 EDT
     coordinator = RunCoordinator(runner, clock=clock)
-    scheduler = Scheduler(coordinator, "30 0 * * 1-5", "America/New_York", clock=clock,
-                          max_sleep=0.001)  # fmt: skip
+    scheduler = Scheduler(
+        coordinator, "30 0 * * 1-5", "America/New_York", clock=clock, max_sleep=0.001
+    )
     scheduler.start()
     try:
         assert runner.started.wait(10)
@@ -222,8 +228,14 @@ def test_scheduler_triggers_a_run_at_the_tick(runner: SlowRunner) -> None:
 
 def test_health_shows_the_next_scheduled_run(world: World, runner: SlowRunner) -> None:
     clock = SteppingClock(datetime(2026, 6, 2, 22, 0, tzinfo=UTC))
-    app = create_app(world.loaded, db_path=world.db_path, output_dir=world.output_dir,
-                     runner=runner, clock=clock, scheduler=True)  # fmt: skip
+    app = create_app(
+        world.loaded,
+        db_path=world.db_path,
+        output_dir=world.output_dir,
+        runner=runner,
+        clock=clock,
+        scheduler=True,
+    )
     with TestClient(app) as client:
         health = client.get("/health").json()
     assert health["scheduler"] is True

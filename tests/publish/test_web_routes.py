@@ -26,12 +26,21 @@ def client(world: World) -> Iterator[TestClient]:
         yield test_client
 
 
-# -- site pages ------------------------------------------------------------------------------
+# -- site pages ----------
 @pytest.mark.parametrize(
     "path",
-    ["/", "/index.html", "/search.html", "/stats.html", "/days/", "/days/2026-06-01.html",
-     "/days/2026-06-02", f"/papers/{HOSTILE_ID}.html", "/papers/hep-th_9901001"],
-)  # fmt: skip
+    [
+        "/",
+        "/index.html",
+        "/search.html",
+        "/stats.html",
+        "/days/",
+        "/days/2026-06-01.html",
+        "/days/2026-06-02",
+        f"/papers/{HOSTILE_ID}.html",
+        "/papers/hep-th_9901001",
+    ],
+)
 def test_site_pages_are_served_as_html(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200, response.text
@@ -59,7 +68,7 @@ def test_head_request(client: TestClient) -> None:
     assert response.status_code == 200 and "ETag" in response.headers
 
 
-# -- feeds ------------------------------------------------------------------------------------
+# -- feeds ----------
 def _parsed(client: TestClient, path: str) -> feedparser.FeedParserDict:
     response = client.get(path)
     assert response.status_code == 200, response.text
@@ -139,10 +148,17 @@ def test_api_papers_paging_day_and_category(client: TestClient, world: World) ->
 
 @pytest.mark.parametrize(
     ("params", "status"),
-    [({"limit": 201}, 400), ({"limit": 0}, 400), ({"offset": -1}, 400), ({"day": "yesterday"}, 400),
-     ({"day": "2026-02-30"}, 400), ({"day": "2020-01-01"}, 404), ({"category": "cs.XX"}, 404),
-     ({"profile": "nobody"}, 404)],
-)  # fmt: skip
+    [
+        ({"limit": 201}, 400),
+        ({"limit": 0}, 400),
+        ({"offset": -1}, 400),
+        ({"day": "yesterday"}, 400),
+        ({"day": "2026-02-30"}, 400),
+        ({"day": "2020-01-01"}, 404),
+        ({"category": "cs.XX"}, 404),
+        ({"profile": "nobody"}, 404),
+    ],
+)
 def test_api_papers_bad_params(client: TestClient, params: dict[str, object], status: int) -> None:
     response = client.get("/api/papers", params=params)
     assert response.status_code == status
@@ -155,9 +171,12 @@ def test_api_paper_detail(client: TestClient, ident: str) -> None:
     assert detail["paper"]["arxiv_id"] == HOSTILE_ID
     assert detail["summary"]["text"].startswith("## Summary")
     assert detail["rankings"][0] == {
-        "profile": "default", "day": "2026-06-02", "rank": 1, "score": 50.0,
+        "profile": "default",
+        "day": "2026-06-02",
+        "rank": 1,
+        "score": 50.0,
         "explanation": '"LLM" in title (+50)',
-    }  # fmt: skip
+    }
 
 
 def test_api_paper_old_style_id(client: TestClient) -> None:
@@ -178,7 +197,7 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
-# -- search -------------------------------------------------------------------------------------
+# -- search ----------
 def test_search_finds_an_earlier_day_by_abstract_word(client: TestClient, world: World) -> None:
     paper = world.ranked[DAYS[0]][5].paper
     word = max(paper.abstract.split(), key=len).strip(".,;:()")
@@ -192,7 +211,9 @@ def test_search_field_and_filters(client: TestClient) -> None:
     assert not client.get("/search", params={"q": "zebrafish", "field": "title"}).json()["hits"]
     in_cat = client.get("/search", params={"q": "zebrafish", "category": "cs.DC"}).json()
     assert in_cat["hits"] == []
-    dated = client.get("/search", params={"q": "zebrafish", "from": "2026-06-02", "to": "2026-06-02"})
+    dated = client.get(
+        "/search", params={"q": "zebrafish", "from": "2026-06-02", "to": "2026-06-02"}
+    )
     assert len(dated.json()["hits"]) == 1
     paged = client.get("/search", params={"q": "learning", "limit": 3, "offset": 3}).json()
     assert len(paged["hits"]) == 3
@@ -200,10 +221,15 @@ def test_search_field_and_filters(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": 'title:"unterminated'}, {"q": "a AND"}, {"q": "x", "field": "body"},
-     {"q": "x", "limit": "many"}, {"q": "x", "from": "2026-06-03", "to": "2026-06-01"},
-     {"q": "x" * 501}],
-)  # fmt: skip
+    [
+        {"q": 'title:"unterminated'},
+        {"q": "a AND"},
+        {"q": "x", "field": "body"},
+        {"q": "x", "limit": "many"},
+        {"q": "x", "from": "2026-06-03", "to": "2026-06-01"},
+        {"q": "x" * 501},
+    ],
+)
 def test_search_bad_params_are_400(client: TestClient, params: dict[str, str]) -> None:
     response = client.get("/search", params=params)
     assert response.status_code == 400
@@ -216,7 +242,7 @@ def test_search_html_page(client: TestClient) -> None:
     assert "1 result(s)" in response.text and "<mark>zebrafish</mark>" in response.text
 
 
-# -- health and config ---------------------------------------------------------------------------
+# -- health and config ----------
 def test_health(client: TestClient) -> None:
     health = client.get("/health")
     assert health.headers["cache-control"] == "no-store"

@@ -33,7 +33,7 @@ def client(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
         yield test_client
 
 
-# -- hostile content --------------------------------------------------------------------------
+# -- hostile content ----------
 PAGES = ["/", f"/papers/{HOSTILE_ID}.html", "/days/2026-06-02.html", "/search.html"]
 
 
@@ -84,14 +84,17 @@ def test_hostile_markup_is_inert_in_xml_feeds(client: TestClient, path: str) -> 
         "//item/description/text() | //a:entry/a:content/text()",
         namespaces={"a": "http://www.w3.org/2005/Atom"},
     )
-    titles = root.xpath("//item/title/text() | //a:entry/a:title/text()",
-                        namespaces={"a": "http://www.w3.org/2005/Atom"})  # fmt: skip
+    titles = root.xpath(
+        "//item/title/text() | //a:entry/a:title/text()",
+        namespaces={"a": "http://www.w3.org/2005/Atom"},
+    )
     assert titles[0].startswith('<script>alert("title")')  # the text, as a reader shows it
     assert bodies and all(dangerous(body) == [] for body in bodies)
 
 
-@pytest.mark.parametrize("path", ["/feed.json", "/api/papers", f"/api/papers/{HOSTILE_ID}",
-                                  "/search?q=zebrafish"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path", ["/feed.json", "/api/papers", f"/api/papers/{HOSTILE_ID}", "/search?q=zebrafish"]
+)
 def test_hostile_markup_is_escaped_in_json(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert b"<" not in response.content and b">" not in response.content
@@ -102,7 +105,7 @@ def test_hostile_markup_is_escaped_in_json(client: TestClient, path: str) -> Non
         assert dangerous(response.json()["items"][0]["content_html"]) == []
 
 
-# -- path traversal and private files -----------------------------------------------------------
+# -- path traversal and private files ----------
 @pytest.fixture
 def private_client(world: World, tmp_path: Path) -> Iterator[TestClient]:
     """An output folder shared with private files (e.g. the repository root)."""
@@ -123,12 +126,24 @@ def private_client(world: World, tmp_path: Path) -> Iterator[TestClient]:
 
 
 TRAVERSALS = [
-    "/.env", "/config.json", "/db.sqlite3", "/Dockerfile", "/notes.json", "/.git/config",
-    "/days/link.html", "/static/outside.html", "/static/repo/config.json",
-    "/papers/%2e%2e/%2e%2e/etc/passwd", "/days/..%2f..%2fetc%2fpasswd", "/%2e%2e/outside.html",
-    "/days/%2e%2e/config.json", "/days/..%5c..%5cconfig.json", "/days/%00.html",
-    "/days//2026-06-02.html", "/days/.%2e/.env",
-]  # fmt: skip
+    "/.env",
+    "/config.json",
+    "/db.sqlite3",
+    "/Dockerfile",
+    "/notes.json",
+    "/.git/config",
+    "/days/link.html",
+    "/static/outside.html",
+    "/static/repo/config.json",
+    "/papers/%2e%2e/%2e%2e/etc/passwd",
+    "/days/..%2f..%2fetc%2fpasswd",
+    "/%2e%2e/outside.html",
+    "/days/%2e%2e/config.json",
+    "/days/..%5c..%5cconfig.json",
+    "/days/%00.html",
+    "/days//2026-06-02.html",
+    "/days/.%2e/.env",
+]
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
@@ -143,10 +158,24 @@ def test_public_files_of_a_shared_folder_still_work(private_client: TestClient) 
     assert private_client.get("/days/2026-06-02").text == "<html>day</html>"
 
 
-# -- secrets --------------------------------------------------------------------------------------
-ALL_GETS = ["/", "/rss", "/atom", "/feed.json", "/health", "/config", "/api/papers",
-            f"/api/papers/{HOSTILE_ID}", "/search?q=learning", "/openapi.json", "/docs",
-            "/nope", "/api/papers/bad", "/search?q=(", "/stats.html"]  # fmt: skip
+# -- secrets ----------
+ALL_GETS = [
+    "/",
+    "/rss",
+    "/atom",
+    "/feed.json",
+    "/health",
+    "/config",
+    "/api/papers",
+    f"/api/papers/{HOSTILE_ID}",
+    "/search?q=learning",
+    "/openapi.json",
+    "/docs",
+    "/nope",
+    "/api/papers/bad",
+    "/search?q=(",
+    "/stats.html",
+]
 
 
 def test_no_secret_in_any_response(client: TestClient) -> None:
@@ -175,12 +204,15 @@ def test_config_redacts_credentials_in_urls(world: World, tmp_path: Path) -> Non
     assert config.json()["ai_summary"]["base_url"] == "https://llm.example.org/v1?<redacted>"
 
 
-# -- hostile requests -------------------------------------------------------------------------------
+# -- hostile requests ----------
 @pytest.mark.parametrize(
     "path",
-    ["/search?q=" + "a" * 10_000, "/rss?" + "&".join(f"p{i}=1" for i in range(2_000)),
-     "/" + "x/" * 2_000],
-)  # fmt: skip
+    [
+        "/search?q=" + "a" * 10_000,
+        "/rss?" + "&".join(f"p{i}=1" for i in range(2_000)),
+        "/" + "x/" * 2_000,
+    ],
+)
 def test_huge_requests_are_refused_cleanly(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 414

@@ -73,10 +73,15 @@ def raw_get(base_url: str, target: str) -> tuple[int, bytes]:
 
 @pytest.mark.parametrize(
     "target",
-    ["/papers/../../../../etc/passwd", "/../../etc/passwd", "/days/../../db.sqlite3",
-     "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-     "/days/..\\..\\etc\\passwd"],
-)  # fmt: skip
+    [
+        "/papers/../../../../etc/passwd",
+        "/../../etc/passwd",
+        "/days/../../db.sqlite3",
+        "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/days/..\\..\\etc\\passwd",
+    ],
+)
 def test_raw_traversal_requests_are_404(base_url: str, target: str) -> None:
     status, data = raw_get(base_url, target)
     assert status in (400, 404), data[:200]

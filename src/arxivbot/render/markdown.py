@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -125,6 +126,7 @@ def _neutralise_prose(segment: str) -> str:
     return _BAD_LINK_RE.sub(lambda m: "]\\(", segment)
 
 
+@lru_cache(maxsize=2048)  # pure; the same summary is shown in many feeds and pages
 def markdown_to_safe_html(text: str) -> str:
     """Render untrusted Markdown to an HTML fragment safe to embed in a page or a feed."""
     text = _INVISIBLE_RE.sub("", text)

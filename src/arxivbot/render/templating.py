@@ -9,7 +9,7 @@ escaped before any markup is added, so the filter output is safe.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -100,6 +100,7 @@ def summary_label(summary: Summary) -> str:
     return f"AI summary (by {clean_text(summary.model, limit=80)})"
 
 
+@lru_cache(maxsize=4096)  # pure; a paper is an item in the whole feed and its categories'
 def item_html(ranked: RankedPaper, summary: Summary | None) -> str:
     """The HTML body of one feed item: why + score, abstract, summary, links."""
     paper = ranked.paper

@@ -10,6 +10,24 @@
 
 from __future__ import annotations
 
+from arxivbot.sources.api import ApiClient, ApiPage, parse_api_feed
+from arxivbot.sources.backfill import estimate_requests, listing_for_day
 from arxivbot.sources.http import HttpResponse, PoliteClient
+from arxivbot.sources.oai import OaiPage, harvest, parse_list_records
+from arxivbot.sources.rss import fetch_listing, merge_listings, parse_feed
 
-__all__ = ["HttpResponse", "PoliteClient"]
+__all__ = [
+    "ApiClient",
+    "ApiPage",
+    "HttpResponse",
+    "OaiPage",
+    "PoliteClient",
+    "estimate_requests",
+    "fetch_listing",
+    "harvest",
+    "listing_for_day",
+    "merge_listings",
+    "parse_api_feed",
+    "parse_feed",
+    "parse_list_records",
+]
