@@ -60,7 +60,7 @@ def test_original_scale_and_explanations() -> None:
         "Decoding": ("title", 1.5),
         "framework": ("abstract", 1.0),
     }
-    assert '"RL" in title (+1.5)' in top.explanation
+    assert '"RL" in title (+1.5' in top.explanation
     assert result.matched == 2 and result.ranked[1].rank == 2
 
 
