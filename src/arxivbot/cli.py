@@ -97,6 +97,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             Console().error("interrupted; the store is consistent and the next run resumes")
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one clear line, the traceback only on request
+            console = Console()
+            if os.environ.get("ARXIVBOT_TRACEBACK"):
+                console.err.print_exception()
+            console.error(
+                f"unexpected {type(exc).__name__}: {exc} — this is a bug in arxivbot; "
+                "set ARXIVBOT_TRACEBACK=1 to see the traceback and please report it"
+            )
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,7 +11,7 @@ pays for no summary twice and rewrites identical outputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from arxivbot import calendar
@@ -52,6 +52,7 @@ class _Run:
     """Mutable bookkeeping of one run; frozen into a RunReport at the end."""
 
     run_id: int
+    started: datetime
     issues: list[StageIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
@@ -69,13 +70,21 @@ def run_pipeline(
     """Run every stage for the latest announcement (or ``options.day``)."""
     started = clock()
     with open_store(options.db_path) as store, store.run_lock():
-        run = _Run(run_id=0 if options.dry_run else store.start_run("run", started))
+        run_id = 0 if options.dry_run else store.start_run("run", started)
+        run = _Run(run_id=run_id, started=started)
         try:
             report = _run(loaded, options, store, run, clock, progress)
         except FetchError as exc:
             run.issues.append(StageIssue("fetch", exc.url, str(exc)))
             run.notes.append("arXiv could not be reached; previous outputs are unchanged")
-            report = _report(run, started, clock, "failed", None, DayStats())
+            report = _report(run, clock, "failed", None, DayStats())
+        except BaseException as exc:
+            # Record the failure before it propagates, so the runs table never shows a
+            # run that is still "started" forever.
+            run.issues.append(StageIssue("run", type(exc).__name__, str(exc)))
+            if not options.dry_run:
+                store.finish_run(_report(run, clock, "failed", None, DayStats()))
+            raise
         if not options.dry_run:
             store.finish_run(report)
         return report
@@ -91,11 +100,10 @@ def _run(
 ) -> RunReport:
     config = loaded.config
     profiles = resolve_profiles(config)
-    started = clock()
     with PoliteClient(config.sources, store=None if options.dry_run else store) as http:
         listing = _listing(loaded, options, store, http, progress)
         if listing.announced_on is None:
-            return _no_announcement(loaded, options, store, run, profiles, clock, started)
+            return _no_announcement(loaded, options, store, run, profiles, clock)
         day = listing.announced_on
         fetched = _fetched_stats(listing)
         run.notes.extend(listing.notes)
@@ -111,7 +119,7 @@ def _run(
         for outcome in outcomes:
             run.notes.extend(outcome.notes)
         if options.dry_run:
-            return _report(run, started, clock, "dry-run", day, _merge(fetched, outcomes[-1]))
+            return _report(run, clock, "dry-run", day, _merge(fetched, outcomes[-1]))
         if options.summaries:
             _summaries(loaded, options, store, http, outcomes, run, clock, progress)
         run.written.extend(render_stage(loaded, store, profiles, options.output_dir, clock))
@@ -121,7 +129,7 @@ def _run(
     if pruned:
         run.notes.append(f"retention: pruned {pruned} old rows")
     status = "partial" if run.issues else "ok"
-    return _report(run, started, clock, status, day, _merge(fetched, outcomes[-1]))
+    return _report(run, clock, status, day, _merge(fetched, outcomes[-1]))
 
 
 def _listing(
@@ -187,13 +195,12 @@ def _no_announcement(
     run: _Run,
     profiles: tuple[Profile, ...],
     clock: Clock,
-    started: object,
 ) -> RunReport:
     """Weekend or holiday: keep every previous output; optionally say so."""
-    now = clock()
-    upcoming = calendar.next_announcement(now)
+    upcoming = calendar.next_announcement(clock())
     run.notes.append(
-        f"no announcement today (weekend or arXiv holiday); next expected {upcoming:%Y-%m-%d %H:%M} UTC"
+        "no announcement today (weekend or arXiv holiday); "
+        f"next expected {upcoming:%Y-%m-%d %H:%M} UTC"
     )
     if not options.dry_run and loaded.config.output.empty_day_notice:
         run.written.extend(
@@ -204,7 +211,7 @@ def _no_announcement(
 
         run.issues.extend(notify_empty_stage(loaded, store, profiles, clock, upcoming))
     status = "dry-run" if options.dry_run else "no-announcement"
-    return _report(run, now, clock, status, None, DayStats())
+    return _report(run, clock, status, None, DayStats())
 
 
 def _fetched_stats(listing: Listing) -> DayStats:
@@ -225,17 +232,12 @@ def _merge(fetched: DayStats, outcome: DayOutcome) -> DayStats:
     return replace(fetched, matched=outcome.matched, kept=outcome.kept)
 
 
-def _report(
-    run: _Run, started: object, clock: Clock, status: str, day: date | None, stats: DayStats
-) -> RunReport:
-    from datetime import datetime
-
-    assert isinstance(started, datetime)
+def _report(run: _Run, clock: Clock, status: str, day: date | None, stats: DayStats) -> RunReport:
     if run.needs_action and status in ("ok", "partial"):
         status = "needs-action"
     return RunReport(
         run_id=run.run_id,
-        started_at=started,
+        started_at=run.started,
         finished_at=clock(),
         status=status,
         announced_on=day,

@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
+from e2e_helpers import feed_ids
 
 from arxivbot.cli import main
 from support.arxiv_server import ArxivServer
 from support.fixtures import feed_path
-from e2e_helpers import feed_ids
 
 RUN = ["run", "--config", "config.json", "--db", "db.sqlite3", "--output", "out"]
 
@@ -27,12 +27,23 @@ def test_run_writes_digest_in_original_layout(workdir: Path) -> None:
     assert code == 0, output
     readme = (workdir / "out/README.md").read_text()
     assert readme.startswith("# arXiv Papers Bot 🤖")
-    for heading in ("## 📊 Statistics", "## 📚 Recent Papers", "## 🔧 Configuration", "## 📅 Schedule"):
+    for heading in (
+        "## 📊 Statistics",
+        "## 📚 Recent Papers",
+        "## 🔧 Configuration",
+        "## 📅 Schedule",
+    ):
         assert heading in readme
     entries = re.findall(r"^### (\d+)\. \[(.+)\]\((https://arxiv\.org/abs/[^)]+)\)$", readme, re.M)
     assert [int(n) for n, _t, _u in entries] == list(range(1, 31))  # max_papers = 30
-    for line in ("**Authors**:", "**Category**:", "**Published**: 2026-06-02", "**Score**:",
-                 "**Type**:", "**ArXiv ID**:"):
+    for line in (
+        "**Authors**:",
+        "**Category**:",
+        "**Published**: 2026-06-02",
+        "**Score**:",
+        "**Type**:",
+        "**ArXiv ID**:",
+    ):
         assert readme.count(line) == 30, line
     papers = json.loads((workdir / "out/papers.json").read_text())["papers"]
     assert all(p["score"] >= 2.5 for p in papers)  # min_score from the original config
@@ -45,7 +56,9 @@ def test_cross_listed_first_announcements_kept_and_replacements_excluded(
     arxiv.set_day("2026-06-09")
     code, output = invoke(*RUN)
     assert code == 0, output
-    types = {p["announce_type"] for p in json.loads((workdir / "out/papers.json").read_text())["papers"]}
+    types = {
+        p["announce_type"] for p in json.loads((workdir / "out/papers.json").read_text())["papers"]
+    }
     assert types <= {"new", "cross"} and "cross" in types
     replaced = feed_ids(feed_path("2026-06-09"), {"replace", "replace-cross"})
     stored = sqlite3.connect(workdir / "db.sqlite3")

@@ -13,7 +13,7 @@ import pytest
 from arxivbot.clock import fixed_clock
 from arxivbot.config import load_config
 from arxivbot.pipeline import RunOptions, run_pipeline
-from support.llm_server import FakeLlm, every_nth, rate_limited, unauthorized, always
+from support.llm_server import FakeLlm, always, every_nth, rate_limited, unauthorized
 
 CLOCK = fixed_clock(datetime(2026, 6, 2, 6, 0, tzinfo=UTC))
 
@@ -24,7 +24,9 @@ def llm() -> Iterator[FakeLlm]:
         yield server
 
 
-def _configure(workdir: Path, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch, **extra: object) -> None:
+def _configure(
+    workdir: Path, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch, **extra: object
+) -> None:
     data = json.loads((workdir / "config.json").read_text())
     data["ai_summary"].update(base_url=llm.base_url, retry_base_seconds=0.01, **extra)
     data["sources"] = {"min_interval_seconds": 0}
@@ -47,7 +49,9 @@ def test_first_run_summarises_top_papers_and_rerun_costs_nothing(
     readme = _run(workdir)
     assert llm.chat_calls == 15  # min(max_papers_to_summarize=15, kept=30)
     assert llm.max_in_flight <= 3  # max_workers
-    blocks = re.findall(r"<details>\n<summary><strong>🤖 AI Summary \(by qwen-long\)</strong>", readme)
+    blocks = re.findall(
+        r"<details>\n<summary><strong>🤖 AI Summary \(by qwen-long\)</strong>", readme
+    )
     assert len(blocks) == 15
     llm.reset()
     again = _run(workdir)

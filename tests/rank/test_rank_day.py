@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from rank_feeds import load_day
 
-from arxivbot.config import AuthorsConfig, CustomRulesConfig, Profile, parse_config, resolve_profiles
+from arxivbot.config import (
+    AuthorsConfig,
+    CustomRulesConfig,
+    Profile,
+    parse_config,
+    resolve_profiles,
+)
 from arxivbot.errors import ConfigError, QueryError
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.rank import RankContext, dedupe, rank_day
@@ -38,7 +44,14 @@ def make(arxiv_id: str, title: str, abstract: str = "", **kw: object) -> tuple[P
 
 def profile(**changes: object) -> Profile:
     raw: dict[str, object] = {"keywords": ["RL", "Decoding", "decode", "framework", "Framework"]}
-    raw.update({k: v for k, v in changes.items() if k in ("keywords", "exclude_keywords", "query", "exclude_query", "min_score", "max_papers")})
+    raw.update(
+        {
+            k: v
+            for k, v in changes.items()
+            if k
+            in ("keywords", "exclude_keywords", "query", "exclude_query", "min_score", "max_papers")
+        }
+    )
     base = resolve_profiles(parse_config(raw))[0]
     rest = {k: v for k, v in changes.items() if k not in raw}
     return replace(base, **rest)  # type: ignore[arg-type]
@@ -197,7 +210,9 @@ def test_semantic_off_note_without_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     import arxivbot.rank as rank
 
     monkeypatch.setattr(rank, "semantic_available", lambda: False)
-    prof = profile(semantic=resolve_profiles(parse_config({"semantic": {"seeds": ["2606.00001"]}}))[0].semantic)
+    prof = profile(
+        semantic=resolve_profiles(parse_config({"semantic": {"seeds": ["2606.00001"]}}))[0].semantic
+    )
     result = rank_day([make("2606.00001", "RL")], prof, RankContext())
     assert "semantic ranking is off: pip install 'arxivbot[semantic]'" in result.notes
     assert len(result.ranked) == 1
@@ -207,16 +222,24 @@ def test_recorded_day_with_seed_config_has_no_substring_matches(fixtures: Path) 
     config = parse_config(json.loads((fixtures / "seed-config.json").read_text()))
     prof = resolve_profiles(config)[0]
     day = load_day(fixtures / "arxiv-feeds/2026-06-02/rss/cs.AI+cs.CL+cs.DC+cs.LG.xml")
-    result = rank_day(day, replace(prof, max_papers=1000), RankContext(dedupe_methods=("id", "title")))
+    result = rank_day(
+        day, replace(prof, max_papers=1000), RankContext(dedupe_methods=("id", "title"))
+    )
     assert 0 < result.matched < len(day)
     assert result.matched < sum(naive_score(p, prof.keywords) >= prof.min_score for p, _ in day)
     for ranked in result.ranked:
-        text_tokens = {t.casefold() for t in tokens(ranked.paper.title + " " + ranked.paper.abstract)}
+        text_tokens = {
+            t.casefold() for t in tokens(ranked.paper.title + " " + ranked.paper.abstract)
+        }
         assert ranked.score >= prof.min_score and ranked.components
         for comp in ranked.components:
             first = tokens(comp.label)[0]
             if first.isupper():  # an acronym must appear as a capitalised token
-                assert re.search(rf"(?<![^\W_]){first}s?(?![^\W_])", ranked.paper.title + " " + ranked.paper.abstract, re.I)
+                assert re.search(
+                    rf"(?<![^\W_]){first}s?(?![^\W_])",
+                    ranked.paper.title + " " + ranked.paper.abstract,
+                    re.I,
+                )
             else:
                 assert any(tok.startswith(first.casefold()[:4]) for tok in text_tokens)
         text = (ranked.paper.title + " " + ranked.paper.abstract).casefold()

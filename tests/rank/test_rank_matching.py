@@ -150,13 +150,19 @@ WORDS = st.text(alphabet="abcdefgxyzRLMOE8", min_size=1, max_size=7).filter(
 
 @st.composite
 def queries(draw: st.DrawFn, depth: int = 0) -> str:
-    kind = draw(st.sampled_from(["run", "quote", "prefix"] + (["and", "or", "not"] if depth < 3 else [])))
+    kind = draw(
+        st.sampled_from(["run", "quote", "prefix"] + (["and", "or", "not"] if depth < 3 else []))
+    )
     if kind in ("and", "or"):
         parts = [draw(queries(depth + 1)) for _ in range(draw(st.integers(2, 3)))]
         joined = (" AND " if kind == "and" else " OR ").join(parts)
         text = f"({joined})"
     elif kind == "not":
-        return "-" + draw(queries(depth + 1)) if draw(st.booleans()) else "NOT " + draw(queries(depth + 1))
+        return (
+            "-" + draw(queries(depth + 1))
+            if draw(st.booleans())
+            else "NOT " + draw(queries(depth + 1))
+        )
     elif kind == "quote":
         text = '"' + " ".join(draw(st.lists(WORDS, min_size=1, max_size=3))) + '"'
     elif kind == "prefix":
@@ -194,6 +200,8 @@ def test_tokens_are_letters_and_digits_only(text: str) -> None:
 
 
 def test_text_helpers() -> None:
-    assert is_acronym("RL") and is_acronym("FP8") and not is_acronym("MoE") and not is_acronym("123")
+    assert (
+        is_acronym("RL") and is_acronym("FP8") and not is_acronym("MoE") and not is_acronym("123")
+    )
     assert "decode" in bases("decoding")
     assert word_matches("LLM", "LLMs") and not word_matches("LLM", "llms")

@@ -29,7 +29,8 @@ def test_bibtex_and_csl_json_seeds() -> None:
     assert [s.title for s in seeds] == ["Fast Inference from Transformers via Speculative Decoding"]
     assert seeds[0].arxiv_id == "2211.17192" and seeds[0].dated == date(2023, 1, 1)
     csl = parse_csl_json(
-        '[{"id": "x", "title": "KV caches", "abstract": "a", "issued": {"date-parts": [[2024, 5]]}}]'
+        '[{"id": "x", "title": "KV caches", "abstract": "a", '
+        '"issued": {"date-parts": [[2024, 5]]}}]'
     )
     assert csl[0].title == "KV caches" and csl[0].dated == date(2024, 5, 1)
 
@@ -55,8 +56,8 @@ def paper(arxiv_id: str, title: str, abstract: str = "") -> Paper:
 
 
 def test_scorer_components_cache_and_feedback(tmp_path: Path) -> None:
-    from arxivbot.rank import RankContext, build_semantic_scorer, rank_day
     from arxivbot.config import parse_config, resolve_profiles
+    from arxivbot.rank import RankContext, build_semantic_scorer, rank_day
 
     store = {
         "2601.00001": paper("2601.00001", "zzzz zzzz", "zzz"),

@@ -12,7 +12,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @cache
 def fixtures_dir() -> Path:
     """``$ARXIVBOT_FIXTURES`` or ``<repo>/../shared/fixtures``; raise if absent."""
-    candidates = [os.environ.get("ARXIVBOT_FIXTURES", ""), str(REPO_ROOT.parent / "shared/fixtures")]
+    candidates = [
+        os.environ.get("ARXIVBOT_FIXTURES", ""),
+        str(REPO_ROOT.parent / "shared/fixtures"),
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "arxiv-feeds").is_dir():
             return Path(candidate).resolve()

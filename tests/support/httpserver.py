@@ -149,7 +149,9 @@ def sequence(*replies: Reply) -> Handler:
     return handler
 
 
-def folder(root: Path, prefix: str, suffix: str = ".xml", content_type: str = "application/xml") -> Handler:
+def folder(
+    root: Path, prefix: str, suffix: str = ".xml", content_type: str = "application/xml"
+) -> Handler:
     """Map ``<prefix><name>`` to ``root/<name><suffix>`` (404 when missing)."""
 
     def handler(request: Request) -> Reply:

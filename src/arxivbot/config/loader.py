@@ -96,22 +96,25 @@ def _config_error(exc: ValidationError) -> ConfigError:
     return ConfigError(message + more, key=key, hint=f"fix '{key}' in the config file")
 
 
-def unknown_keys(model: BaseModel, prefix: str = "") -> tuple[str, ...]:
-    """Dotted names of keys the model does not know, at any depth."""
-    found: list[str] = [f"{prefix}{key}" for key in (model.model_extra or {})]
+def unknown_keys(model: BaseModel) -> tuple[str, ...]:
+    """One warning per key the model does not know, at any depth, named by its dotted path."""
+    return tuple(f"unknown config key '{key}' is ignored" for key in _unknown(model, ""))
+
+
+def _unknown(model: BaseModel, prefix: str) -> list[str]:
+    found = [f"{prefix}{key}" for key in (model.model_extra or {})]
     for name in type(model).model_fields:
         value = getattr(model, name)
-        children = value.items() if isinstance(value, dict) else [(None, value)]
-        children = list(children) if not isinstance(value, list) else list(enumerate(value))
-        for child_key, child in children:
+        if isinstance(value, dict):
+            children: list[tuple[str, object]] = [(f"{name}.{k}", v) for k, v in value.items()]
+        elif isinstance(value, list):
+            children = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            children = [(name, value)]
+        for label, child in children:
             if isinstance(child, BaseModel):
-                label = name if child_key is None else f"{name}.{child_key}"
-                found.extend(unknown_keys(child, f"{prefix}{label}."))
-    return (
-        tuple(f"unknown config key '{key}' is ignored" for key in found)
-        if not prefix
-        else tuple(found)
-    )
+                found.extend(_unknown(child, f"{prefix}{label}."))
+    return found
 
 
 def _apply_env(config: Config, env: Mapping[str, str]) -> Config:

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+DedupeMethod = Literal["id", "title", "link"]
+DEDUPE_METHODS: tuple[DedupeMethod, ...] = ("id", "title", "link")
 CATEGORY_RE = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 
 
@@ -217,9 +219,7 @@ class Config(Section):
     days_back: int = Field(default=7, ge=0)
     min_score: float = 0.0
     enable_deduplication: bool = True
-    deduplication_methods: list[Literal["id", "title", "link"]] = Field(
-        default_factory=lambda: ["id", "title", "link"]
-    )
+    deduplication_methods: list[DedupeMethod] = Field(default_factory=lambda: list(DEDUPE_METHODS))
     fetch_ratings: bool = False  # accepted for compatibility; arXiv offers no ratings
     display_limit: int = Field(default=500, ge=1)
     ai_summary: AiSummaryConfig = Field(default_factory=AiSummaryConfig)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,6 +87,13 @@ class SentenceTransformerEncoder:
 @lru_cache(maxsize=4)
 def _load_model(model: str | None) -> Any:
     """Load once per process (a few seconds); a named model may come from the local cache."""
+    with warnings.catch_warnings():
+        # torch/transformers import chains emit DeprecationWarnings that are not ours
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _import_and_load(model)
+
+
+def _import_and_load(model: str | None) -> Any:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]

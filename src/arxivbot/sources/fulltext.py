@@ -201,20 +201,30 @@ def _extract_main() -> None:  # pragma: no cover - runs in the child process
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "li"}
 
 
+def _elements(root: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
+    """XPath results narrowed to elements (lxml types ``xpath`` as returning anything)."""
+    found = root.xpath(path)
+    return (
+        [e for e in found if isinstance(e, lxml.html.HtmlElement)]
+        if isinstance(found, list)
+        else []
+    )
+
+
 def html_to_text(html: bytes) -> str:
     """Readable text of an arXiv (LaTeXML) page; top-level sections become ``## `` lines."""
     parser = lxml.html.HTMLParser(remove_comments=True, no_network=True)
     root = lxml.html.document_fromstring(html, parser=parser)
-    for junk in root.xpath("//script|//style|//nav|//header|//footer|//button"):
+    for junk in _elements(root, "//script|//style|//nav|//header|//footer|//button"):
         junk.drop_tree()
-    for math in root.xpath("//math"):
+    for math in _elements(root, "//math"):
         # MathML's text is a jumble of glyphs; the TeX source in alttext reads better.
         math.tail = f" {math.get('alttext', '')} " + (math.tail or "")
         math.drop_tree()  # keeps the tail text
-    article = (root.xpath("//article") or [root])[0]
+    article = (_elements(root, "//article") or [root])[0]
     lines: list[str] = []
     for element in article.iter(*_BLOCKS):
-        if element.tag == "li" and element.xpath(".//p"):
+        if element.tag == "li" and _elements(element, ".//p"):
             continue  # its paragraphs are emitted on their own
         text = " ".join(element.text_content().split())
         if not text:
