@@ -19,12 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import CORPUS, file_size, ingest, percentile, timed  # noqa: E402
-
-from arxivbot.config import LoadedConfig, parse_config  # noqa: E402
-from arxivbot.history import search_history  # noqa: E402
-from arxivbot.paths import Paths  # noqa: E402
-from arxivbot.store import open_store  # noqa: E402
+from arxivbot.config import LoadedConfig, parse_config
+from arxivbot.history import search_history
+from arxivbot.paths import Paths
+from arxivbot.store import open_store
+from bench_store import CORPUS, file_size, ingest, percentile, timed
 
 # (name, query, from, to, categories, limit)
 QUERIES: list[tuple[str, str, date | None, date | None, tuple[str, ...], int]] = [
@@ -79,7 +78,8 @@ def run(db_path: Path, repeat: int) -> None:
     worst = 0.0
     for name, text, start, end, cats, limit in QUERIES:
         samples, hits = timed(
-            lambda: search_history(loaded, paths, text, start, end, cats, limit), repeat  # noqa: B023
+            lambda: search_history(loaded, paths, text, start, end, cats, limit),
+            repeat,  # noqa: B023
         )
         count = len(hits) if isinstance(hits, list) else 0
         p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)

@@ -19,7 +19,11 @@ Routes (all GET):
   cs.AI+cs.CL+cs.DC+cs.LG for RSS; cs.AI and cs.LG for Atom).
 * ``/api/query`` — the recorded API answers of ``arxiv-api/`` (status and body), matched on
   ``search_query``/``id_list``/``start``/``max_results``; 404 naming the query otherwise.
-  Tests can add answers with :meth:`ArxivServer.add_api_answer`.
+  Tests can add answers with :meth:`ArxivServer.add_api_answer`. With ``synth_api=True``,
+  category + ``submittedDate`` searches (what catch-up and back-fill send) are answered from
+  the recorded June 2026 feeds (see :mod:`support.arxiv_api_synth`); :meth:`fail_api_day`
+  makes the searches of one announcement day answer 503, and ``api_times`` records when
+  each API request arrived (``time.monotonic``), to check the client's rate limit.
 * ``/oai`` — ``ListRecords`` replay by resumption token: the three recorded pages
   (page 1 → 2 → final, 2,538 records) by default, or the whole 103-page corpus with
   ``oai="full"``.
@@ -35,14 +39,16 @@ import gzip
 import hashlib
 import json
 import threading
+import time
 from collections import deque
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from arxivbot.config.model import SourcesConfig
+from support import arxiv_api_synth as synth
 from support.fixtures import fixtures_dir
 from support.httpserver import Handler, LocalServer, Reply, Request
 
@@ -60,6 +66,7 @@ class ArxivServer:
         *,
         oai: Literal["short", "full"] = "short",
         fixtures: Path | None = None,
+        synth_api: bool = False,
     ) -> None:
         self.fixtures = fixtures or fixtures_dir()
         self.local = LocalServer()
@@ -69,6 +76,9 @@ class ArxivServer:
         self.day = ""
         self.set_day(day)
         self.oai_mode = oai
+        self.synth_api = synth_api
+        self.api_times: list[float] = []
+        self._failing_days: set[date] = set()
         self.local.route("/rss/", self._feed("rss"))
         self.local.route("/atom/", self._feed("atom"))
         self.local.route("/api/query", self._guard(self._api))
@@ -127,6 +137,11 @@ class ArxivServer:
         key = (search_query, id_list, start, max_results)
         self._api_extra[key] = Reply(status, data, {"Content-Type": "application/atom+xml"})
 
+    def fail_api_day(self, day: str | None) -> None:
+        """Answer 503 to every synthesised search covering announcement day ``day`` (None: stop)."""
+        with self._lock:
+            self._failing_days = set() if day is None else {date.fromisoformat(day)}
+
     def requests(self, prefix: str = "") -> list[Request]:
         return self.local.requests(prefix)
 
@@ -173,6 +188,8 @@ class ArxivServer:
         return handler
 
     def _api(self, request: Request) -> Reply:
+        with self._lock:
+            self.api_times.append(time.monotonic())
         key = _api_key(request.query)
         if key in self._api_extra:
             return self._api_extra[key]
@@ -182,7 +199,20 @@ class ArxivServer:
         if key in recorded:
             status, body = recorded[key]
             return Reply(status, body, {"Content-Type": "application/atom+xml; charset=utf-8"})
+        search = synth.parse_search(key[0]) if self.synth_api and not key[1] else None
+        if search is not None:
+            return self._synth_answer(key, search)
         return Reply(404, f"no recorded API answer for {key}".encode())
+
+    def _synth_answer(self, key: _ApiKey, search: synth.SearchRequest) -> Reply:
+        entries = synth.matching(self.fixtures, search)
+        with self._lock:
+            failing = self._failing_days
+        if any(entry.announced_on in failing for entry in entries):
+            return Reply(503, b"arXiv is busy (injected)", {"Retry-After": "0"})
+        now = datetime.combine(date.fromisoformat(self.day), datetime.min.time(), tzinfo=UTC)
+        body = synth.atom_answer(key[0], entries, key[2], key[3], now + timedelta(hours=5))
+        return Reply(200, body, {"Content-Type": "application/atom+xml; charset=utf-8"})
 
     def _oai(self, request: Request) -> Reply:
         token = (request.query.get("resumptionToken") or [""])[0]

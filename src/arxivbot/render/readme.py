@@ -88,7 +88,8 @@ def paper_block(index: int, ranked: RankedPaper, summary: Summary | None) -> str
         f"### {index}. [{md_inline(paper.title, limit=TITLE_LIMIT)}]({_url(paper.abs_url)})",
         "",
         f"**Authors**: {md_inline(', '.join(paper.authors), limit=AUTHORS_LIMIT)}  ",
-        f"**Category**: {md_inline(paper.primary_category)}  ",
+        # The original showed the followed category the paper was listed in.
+        f"**Category**: {md_inline(ranked.announcement.feed_category)}  ",
         f"**Published**: {ranked.announcement.announced_on.isoformat()}  ",
         f"**Score**: {format_score(ranked.score)}  ",
         f"**Type**: {md_inline(ranked.announcement.announce_type.value)}  ",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 
 from arxivbot.errors import QueryError
 from arxivbot.store.api import SearchFilters, SearchHit
@@ -102,77 +103,82 @@ def count_matches(conn: sqlite3.Connection, fts_query: str) -> int:
 
 
 def search(conn: sqlite3.Connection, fts_query: str, filters: SearchFilters) -> list[SearchHit]:
-    where, params = _filter_sql(filters)
     query = normalise_query(fts_query.strip())
     if not query:
-        return _browse(conn, where, params, filters)
+        return _browse(conn, filters)
+    where, params = _filter_sql(filters, "f.rowid")
     try:
+        # One table in FROM and ``ORDER BY rank``: FTS5 sorts internally and streams
+        # rows in rank order, so the filters (correlated EXISTS) and snippet() run
+        # only until the page is full. A JOIN or ``rowid IN (...)`` would instead rank
+        # every match externally or re-run the match per id (100x slower).
         ranked = conn.execute(
-            "SELECT f.rowid AS id, f.rank AS score FROM paper_fts AS f "
-            "JOIN papers AS p ON p.id = f.rowid "
-            f"WHERE f.paper_fts MATCH ? {where} ORDER BY f.rank, f.rowid LIMIT ? OFFSET ?",
-            (query, *params, max(filters.limit, 0), max(filters.offset, 0)),
+            "SELECT f.rowid AS id, f.rank AS score, "
+            f"snippet(paper_fts, -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet "
+            f"FROM paper_fts AS f WHERE f.paper_fts MATCH ? {where} "
+            "ORDER BY f.rank LIMIT ? OFFSET ?",
+            (
+                HIGHLIGHT_OPEN,
+                HIGHLIGHT_CLOSE,
+                query,
+                *params,
+                max(filters.limit, 0),
+                max(filters.offset, 0),
+            ),
         ).fetchall()
-        if not ranked:
-            return []
-        ids = [row["id"] for row in ranked]
-        marks = ",".join("?" * len(ids))
-        # Snippets only for the page of hits (computing them for every match is slow).
-        snippets = dict(
-            conn.execute(
-                f"SELECT rowid, snippet(paper_fts, -1, ?, ?, '…', {_SNIPPET_TOKENS}) "
-                f"FROM paper_fts WHERE paper_fts MATCH ? AND rowid IN ({marks})",
-                (HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, query, *ids),
-            ).fetchall()
-        )
     except sqlite3.OperationalError as exc:
         if _is_query_error(exc):
             raise _query_error(fts_query, exc) from None
         raise
-    papers = {row["id"]: row for row in _paper_rows(conn, ids)}
+    papers = {row["id"]: row for row in _paper_rows(conn, [row["id"] for row in ranked])}
     return [
         SearchHit(
             paper=paper_from_row(papers[row["id"]]),
             announced_on=text_day(papers[row["id"]]["first_announced"]),
             rank=float(row["score"]),
-            snippet=snippets.get(row["id"], ""),
+            snippet=row["snippet"] or "",
         )
         for row in ranked
         if row["id"] in papers
     ]
 
 
-def _browse(
-    conn: sqlite3.Connection, where: str, params: list[object], filters: SearchFilters
-) -> list[SearchHit]:
+def _browse(conn: sqlite3.Connection, filters: SearchFilters) -> list[SearchHit]:
     """No text query: the newest papers that pass the filters."""
+    where, params = _filter_sql(filters, "p.id")
     rows = conn.execute(
         f"SELECT p.* FROM papers AS p WHERE 1 {where} "
         "ORDER BY p.first_announced DESC, p.arxiv_id DESC LIMIT ? OFFSET ?",
         (*params, max(filters.limit, 0), max(filters.offset, 0)),
     ).fetchall()
     return [
-        SearchHit(
-            paper=paper_from_row(row), announced_on=text_day(row["first_announced"]), rank=0.0
-        )
+        SearchHit(paper_from_row(row), announced_on=text_day(row["first_announced"]), rank=0.0)
         for row in rows
     ]
 
 
 def _paper_rows(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
-    marks = ",".join("?" * len(ids))
-    return conn.execute(f"SELECT * FROM papers WHERE id IN ({marks})", ids).fetchall()
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows += conn.execute(f"SELECT * FROM papers WHERE id IN ({marks})", chunk).fetchall()
+    return rows
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+def _filter_sql(filters: SearchFilters, paper_id: str) -> tuple[str, list[object]]:
+    """``AND ...`` clauses for the filters, correlated on the SQL expression ``paper_id``."""
     clauses: list[str] = []
     params: list[object] = []
-    if filters.date_from is not None:
-        clauses.append("p.first_announced >= ?")
-        params.append(filters.date_from.isoformat())
-    if filters.date_to is not None:
-        clauses.append("p.first_announced <= ?")
-        params.append(filters.date_to.isoformat())
+    if filters.date_from is not None or filters.date_to is not None:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM papers AS d WHERE d.id = {paper_id} "
+            "AND d.first_announced >= ? AND d.first_announced <= ?)"
+        )
+        params += [
+            (filters.date_from or date.min).isoformat(),
+            (filters.date_to or date.max).isoformat(),
+        ]
     if filters.categories:
         tests: list[str] = []
         for category in filters.categories:
@@ -183,12 +189,10 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
                 tests.append("(c.category = ? OR c.category GLOB ?)")
                 params.extend([category, f"{category}.*"])
         clauses.append(
-            "p.id IN (SELECT c.paper_id FROM paper_categories AS c WHERE "
-            + " OR ".join(tests)
-            + ")"
+            f"EXISTS (SELECT 1 FROM paper_categories AS c WHERE c.paper_id = {paper_id} "
+            f"AND ({' OR '.join(tests)}))"
         )
-    where = "".join(f" AND {clause}" for clause in clauses)
-    return where, params
+    return "".join(f" AND {clause}" for clause in clauses), params
 
 
 def _is_query_error(exc: sqlite3.OperationalError) -> bool:

