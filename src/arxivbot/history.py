@@ -19,11 +19,13 @@ from arxivbot.errors import FetchError, QueryError
 from arxivbot.models import StageIssue
 from arxivbot.paths import Paths
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
-from arxivbot.rank.query import FIELD_PREFIXES, Term, parse_query
+from arxivbot.rank.query import MIN_PREFIX, And, Node, Not, Term, parse_query
 from arxivbot.store import SearchFilters, SearchHit, open_store
 
-CANDIDATES = 2000  # FTS candidates checked by the exact matcher per search
-FTS_COLUMNS = {"title": "title", "abstract": "abstract", "authors": "authors"}
+FIRST_PAGE = 100  # candidates fetched first; most queries are answered from this page
+MAX_PAGE = 4000  # the page size grows x4 up to this when the exact matcher rejects many
+MAX_CANDIDATES = 20_000  # candidates checked per search at most (bounds the worst case)
+FTS_COLUMNS = {"ti": "title", "abs": "abstract", "au": "authors"}
 
 
 # --- search --------------------------------------------------------------------------------
@@ -38,28 +40,77 @@ def search_history(
     categories: Sequence[str] = (),
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Papers in the store matching ``text``, best first."""
-    filters = SearchFilters(date_from=start, date_to=end, categories=tuple(categories), limit=limit)
+    """Papers in the store matching ``text`` (the ranking query language), best first.
+
+    FTS5 narrows the store to a superset of the matches (the query's AND/OR structure,
+    phrases, prefixes and field columns; NOT and fields FTS does not index impose no
+    constraint there), ordered by bm25; the exact matcher then keeps true whole-word
+    matches. Candidates are fetched in growing pages until ``limit`` matches are found,
+    so a typical search checks ~100 papers, not thousands.
+    """
+    query = parse_query(text)
+    if not query.positive_terms():
+        raise QueryError("a search needs at least one term that is not negated", query=text)
+    fts = _fts(query.root)
+    wanted = tuple(categories)
+    if not wanted:
+        wanted = _required_categories(query.root)
+    found: list[SearchHit] = []
+    offset, page = 0, max(FIRST_PAGE, limit * 4)
     with open_store(paths.db) as store:
-        query = parse_query(text)
-        terms = query.positive_terms()
-        if not terms:
-            raise QueryError("a search needs at least one term that is not negated", query=text)
-        fts = " OR ".join(_fts_term(term) for term in terms)
-        wide = SearchFilters(start, end, tuple(categories), limit=CANDIDATES)
-        hits = store.search(fts, wide)
-        exact = [hit for hit in hits if query.matches(hit.paper)]
-        return exact[: filters.limit]
+        while offset < MAX_CANDIDATES:
+            filters = SearchFilters(start, end, wanted, limit=page, offset=offset)
+            hits = store.search(fts or "", filters)
+            found.extend(hit for hit in hits if query.matches(hit.paper))
+            offset += len(hits)
+            if len(found) >= limit or len(hits) < page:
+                break
+            page = min(page * 4, MAX_PAGE)
+    return found[:limit]
 
 
-def _fts_term(term: Term) -> str:
-    """An FTS5 expression that finds a superset of the term's exact matches."""
-    words = [w.replace('"', "") for w in term.words if w.replace('"', "")]
-    if term.prefix and words:
-        words[-1] = words[-1] + "*"
-    phrase = " ".join(w if w.endswith("*") else f'"{w}"' for w in words)
-    column = FTS_COLUMNS.get(FIELD_PREFIXES.get(term.field or "", ""), "")
-    return f"{column} : ({phrase})" if column else f"({phrase})"
+def _fts(node: Node) -> str | None:
+    """An FTS5 expression matching a superset of ``node``'s matches; None = anything."""
+    if isinstance(node, Term):
+        return _fts_term(node)
+    if isinstance(node, Not):
+        return None  # "not X" excludes little: the exact matcher applies it
+    parts = [_fts(child) for child in node.children]
+    if isinstance(node, And):
+        kept = [part for part in parts if part]
+        return " AND ".join(f"({part})" for part in kept) if kept else None
+    if any(part is None for part in parts):
+        return None
+    return " OR ".join(f"({part})" for part in parts)
+
+
+def _fts_term(term: Term) -> str | None:
+    if term.field not in (None, *FTS_COLUMNS):
+        return None  # categories, comments, journal refs are not in the full-text index
+    words = [w for w in term.match_words if w]
+    if not words:
+        return None
+    phrase = '"' + " ".join(w.replace('"', "") for w in words) + '"'
+    if term.prefix:
+        # Porter stems the index ("optimization" -> "optim"), so a stem may be shorter
+        # than the typed prefix: also accept each shorter prefix as a whole token.
+        head, last = words[:-1], words[-1]
+        shorter = [last[:n] for n in range(MIN_PREFIX, len(last))]
+        options = [f"{phrase}*", *(f'"{" ".join([*head, s])}"' for s in shorter)]
+        phrase = "(" + " OR ".join(options) + ")"
+    column = FTS_COLUMNS.get(term.field or "")
+    return f"{column} : {phrase}" if column else f"{{title abstract}} : {phrase}"
+
+
+def _required_categories(node: Node) -> tuple[str, ...]:
+    """A single plain ``cat:X`` the whole query requires becomes the store's category filter."""
+    terms = node.children if isinstance(node, And) else (node,)
+    cats = [
+        " ".join(t.words)
+        for t in terms
+        if isinstance(t, Term) and t.field == "cat" and not t.prefix
+    ]
+    return (cats[0],) if len(cats) == 1 else ()
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arxivbot.config import load_config, parse_config, resolve_profiles
-from arxivbot.config.reference import fields, description, render_reference
+from arxivbot.config.reference import description, fields, render_reference
 from arxivbot.errors import ConfigError
 from support.fixtures import seed_config_path
 
@@ -119,7 +119,8 @@ def test_every_key_is_documented_and_the_reference_is_current() -> None:
     assert undocumented == [], f"add descriptions in config/reference.py for {undocumented}"
     committed = (REPO / "docs/configuration.md").read_text(encoding="utf-8")
     assert committed == render_reference(), (
-        "docs/configuration.md is stale: python -m arxivbot.config.reference > docs/configuration.md"
+        "docs/configuration.md is stale: regenerate with "
+        "python -m arxivbot.config.reference > docs/configuration.md"
     )
 
 

@@ -17,10 +17,26 @@ from pydantic_core import PydanticUndefined
 from arxivbot.config.model import Config, NotifyTarget, ProfileConfig
 
 ORIGINAL = frozenset(
-    "categories keywords exclude_keywords max_papers days_back min_score enable_deduplication "
-    "deduplication_methods fetch_ratings display_limit ai_summary ai_summary.enabled "
-    "ai_summary.api_key_env ai_summary.base_url ai_summary.model ai_summary.prompt_file "
-    "ai_summary.max_papers_to_summarize ai_summary.max_workers".split()
+    [
+        "categories",
+        "keywords",
+        "exclude_keywords",
+        "max_papers",
+        "days_back",
+        "min_score",
+        "enable_deduplication",
+        "deduplication_methods",
+        "fetch_ratings",
+        "display_limit",
+        "ai_summary",
+        "ai_summary.enabled",
+        "ai_summary.api_key_env",
+        "ai_summary.base_url",
+        "ai_summary.model",
+        "ai_summary.prompt_file",
+        "ai_summary.max_papers_to_summarize",
+        "ai_summary.max_workers",
+    ]
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -155,10 +171,17 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 # Profile keys that mirror top-level keys share their descriptions.
-_PROFILE_MIRRORS = (
-    "categories keywords exclude_keywords query exclude_query authors semantic weights "
-    "custom_rules".split()
-)
+_PROFILE_MIRRORS = [
+    "categories",
+    "keywords",
+    "exclude_keywords",
+    "query",
+    "exclude_query",
+    "authors",
+    "semantic",
+    "weights",
+    "custom_rules",
+]
 
 
 def _model_of(annotation: object) -> type[BaseModel] | None:
