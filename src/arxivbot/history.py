@@ -161,10 +161,12 @@ class BackfillReport:
 
 def plan_backfill(loaded: LoadedConfig, paths: Paths, start: date, end: date) -> BackfillPlan:
     from arxivbot.sources.backfill import estimate_requests
+    from arxivbot.stages import schedule_of
 
     if end < start:
         raise QueryError(f"--to {end} is before --from {start}")
-    days = calendar.announcement_days(start, end)
+    schedule = schedule_of(loaded.config)
+    days = schedule.announcement_days(start, end)
     with open_store(paths.db) as store:
         stored = set(store.announcement_days())
     missing = tuple(d for d in days if d not in stored)
@@ -172,6 +174,7 @@ def plan_backfill(loaded: LoadedConfig, paths: Paths, start: date, end: date) ->
         list(missing),
         fetch_categories(loaded.config),
         min_interval_seconds=loaded.config.sources.min_interval_seconds,
+        schedule=schedule,
     )
     return BackfillPlan(missing, len(days) - len(missing), estimate.requests, estimate.seconds)
 

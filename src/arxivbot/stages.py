@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
 
+from arxivbot.calendar import DEFAULT_SCHEDULE, Schedule, schedule_with
 from arxivbot.clock import Clock
 from arxivbot.config import Config, LoadedConfig, Profile, fetch_categories, resolve_profiles
 from arxivbot.digest import ALL_TYPES, FIRST, load_digest, load_history
@@ -79,17 +80,33 @@ def _small_batch_note(store: StoreApi, listing: Listing, config: Config) -> list
 # --- catch-up ------------------------------------------------------------------------------
 
 
-def missing_days(store: StoreApi, today: date, max_days: int, days_back: int) -> list[date]:
-    """Announcement days between the last stored one and ``today`` that the store lacks."""
-    from arxivbot import calendar
+def schedule_of(config: Config) -> Schedule:
+    """arXiv's schedule plus the user's ``sources.extra_holidays``."""
+    return schedule_with(config.sources.extra_holidays)
 
+
+def missing_days(
+    store: StoreApi,
+    today: date,
+    max_days: int,
+    days_back: int,
+    schedule: Schedule = DEFAULT_SCHEDULE,
+) -> list[date]:
+    """Announcement days the store lacks between its last stored day and ``today``.
+
+    Looks back at most ``days_back`` calendar days and keeps the latest ``max_days``.
+    A fresh store (nothing before ``today``) missed nothing: history starts today.
+    Weekends and holidays are not announcement days, so they are never "missing".
+    """
+    if max_days <= 0:
+        return []
     stored = set(store.announcement_days())
     earlier = [d for d in stored if d < today]
     if not earlier:
-        return []  # a fresh store: nothing was missed, history starts today
+        return []
     window_start = max(max(earlier) + timedelta(days=1), today - timedelta(days=days_back))
-    candidates = calendar.announcement_days(window_start, today - timedelta(days=1))
-    return [d for d in candidates if d not in stored][-max_days:] if max_days else []
+    candidates = schedule.announcement_days(window_start, today - timedelta(days=1))
+    return [d for d in candidates if d not in stored][-max_days:]
 
 
 def catch_up_days(
@@ -102,7 +119,9 @@ def catch_up_days(
 ) -> list[date]:
     """Fill missed announcement days from the arXiv API; return the days filled."""
     config = loaded.config
-    days = missing_days(store, today, config.catch_up.max_days, max(config.days_back, 1) * 3)
+    schedule = schedule_of(config)
+    lookback = max(config.days_back, 1) * 3
+    days = missing_days(store, today, config.catch_up.max_days, lookback, schedule)
     filled: list[date] = []
     for index, day in enumerate(days):
         progress(ProgressEvent("catch-up", f"back-filling {day}", index, len(days)))
@@ -121,7 +140,8 @@ def backfill_listing(loaded: LoadedConfig, http: PoliteClient, day: date) -> Lis
     from arxivbot.sources.backfill import listing_for_day
 
     api = ApiClient(http, loaded.config.sources)
-    return listing_for_day(api, fetch_categories(loaded.config), day)
+    categories = fetch_categories(loaded.config)
+    return listing_for_day(api, categories, day, schedule=schedule_of(loaded.config))
 
 
 def listing_for_stored_day(
@@ -420,6 +440,7 @@ __all__ = [
     "rank_stage",
     "render_stage",
     "resolve_profiles",
+    "schedule_of",
     "store_listing",
     "summarize_stage",
 ]
