@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,10 +81,8 @@ def run(db_path: Path, repeat: int) -> None:
     print(f"{'query':<18}{'text':<36}{'hits':>6}{'p50 ms':>10}{'p99 ms':>10}")
     worst = 0.0
     for name, text, start, end, cats, limit in QUERIES:
-        samples, hits = timed(
-            lambda: search_history(loaded, paths, text, start, end, cats, limit),
-            repeat,  # noqa: B023
-        )
+        call = partial(search_history, loaded, paths, text, start, end, cats, limit)
+        samples, hits = timed(call, repeat)
         count = len(hits) if isinstance(hits, list) else 0
         p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)
         worst = max(worst, p99)

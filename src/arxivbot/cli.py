@@ -251,6 +251,9 @@ def backfill(
     with console.progress() as sink:
         report = ops.backfill(loaded, paths, plan, progress=sink)
     console.line(report.describe())
+    # Days that failed are retried by the next backfill; only a backfill that filled
+    # nothing at all is a failure.
+    sys.exit(1 if report.issues and not report.filled else 0)
 
 
 @main.command()

@@ -39,27 +39,24 @@ def day_stats(
     )
 
 
-def load_digest(
-    store: StoreApi, profile: Profile, day: date, clock: Clock, matched: int | None = None
-) -> Digest:
-    """The stored ranking of ``day`` for ``profile``, with the latest summary of each paper."""
+def load_digest(store: StoreApi, profile: Profile, day: date, clock: Clock) -> Digest:
+    """The stored ranking of ``day`` for ``profile``, with the latest summary of each paper.
+
+    ``generated_at`` is when the digest's content last changed (its ranking or a summary),
+    not the wall clock: re-rendering an unchanged day gives byte-identical outputs.
+    """
     ranked = store.load_ranking(profile.name, day)
-    summaries: dict[str, Summary] = {}
-    for item in ranked:
-        summary = store.latest_summary(item.paper.arxiv_id)
-        if summary is not None:
-            summaries[item.paper.arxiv_id] = summary
-    stats = day_stats(
-        store,
-        day,
-        profile.categories,
-        matched=len(ranked) if matched is None else matched,
-        kept=len(ranked),
-    )
+    summaries: dict[str, Summary] = store.latest_summaries([r.paper.arxiv_id for r in ranked])
+    info = store.digest_info(profile.name, day)
+    matched = info.matched if info is not None else len(ranked)
+    changed = [summary.created_at for summary in summaries.values()]
+    if info is not None:
+        changed.append(info.saved_at)
+    stats = day_stats(store, day, profile.categories, matched=matched, kept=len(ranked))
     return Digest(
         profile=profile.name,
         announced_on=day,
-        generated_at=clock(),
+        generated_at=max(changed, default=None) or clock(),
         papers=tuple(ranked),
         stats=stats,
         summaries=MappingProxyType(summaries),

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from arxivbot import calendar
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, fetch_categories, resolve_profiles
 from arxivbot.errors import FetchError, QueryError
@@ -135,15 +134,23 @@ class BackfillPlan:
     already: int  # days in the range the store already has
     requests: int
     seconds: float
+    interval: float = 3.0  # seconds between requests (sources.min_interval_seconds)
 
     def describe(self) -> str:
         if not self.days:
             return f"nothing to do: the store already has all {self.already} announcement days"
-        minutes = self.seconds / 60
+        span = f"{self.days[0]}" if len(self.days) == 1 else f"{self.days[0]} .. {self.days[-1]}"
         return (
-            f"{len(self.days)} announcement day(s) to fetch ({self.already} already stored): "
-            f"about {self.requests} API requests, ~{minutes:.1f} min at arXiv's 1 request / 3 s"
+            f"{len(self.days)} announcement day(s) to fetch, {span} "
+            f"({self.already} already stored): about {self.requests} API requests, "
+            f"~{_duration(self.seconds)} at 1 request / {self.interval:g} s"
         )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
 @dataclass(frozen=True)
@@ -159,13 +166,20 @@ class BackfillReport:
         return text
 
 
-def plan_backfill(loaded: LoadedConfig, paths: Paths, start: date, end: date) -> BackfillPlan:
+def plan_backfill(
+    loaded: LoadedConfig, paths: Paths, start: date, end: date, *, clock: Clock = utc_now
+) -> BackfillPlan:
+    """The announcement days in ``[start, end]`` the store lacks, and what fetching costs.
+
+    Days after the latest published announcement are left out: the API has nothing yet.
+    """
     from arxivbot.sources.backfill import estimate_requests
     from arxivbot.stages import schedule_of
 
     if end < start:
         raise QueryError(f"--to {end} is before --from {start}")
     schedule = schedule_of(loaded.config)
+    end = min(end, schedule.current_announcement_day(clock()))
     days = schedule.announcement_days(start, end)
     with open_store(paths.db) as store:
         stored = set(store.announcement_days())
@@ -176,7 +190,10 @@ def plan_backfill(loaded: LoadedConfig, paths: Paths, start: date, end: date) ->
         min_interval_seconds=loaded.config.sources.min_interval_seconds,
         schedule=schedule,
     )
-    return BackfillPlan(missing, len(days) - len(missing), estimate.requests, estimate.seconds)
+    interval = loaded.config.sources.min_interval_seconds
+    return BackfillPlan(
+        missing, len(days) - len(missing), estimate.requests, estimate.seconds, interval
+    )
 
 
 def backfill(
@@ -198,6 +215,8 @@ def backfill(
         with PoliteClient(loaded.config.sources, store=store) as http:
             for index, day in enumerate(plan.days):
                 progress(ProgressEvent("backfill", str(day), index, len(plan.days)))
+                if day in store.announcement_days(since=day):
+                    continue  # filled meanwhile (another backfill or run): resumable
                 try:
                     listing = backfill_listing(loaded, http, day)
                 except FetchError as exc:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from arxivbot import calendar
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
 from arxivbot.errors import FetchError
@@ -28,6 +27,7 @@ from arxivbot.stages import (
     notify_stage,
     rank_stage,
     render_stage,
+    schedule_of,
     store_listing,
     summarize_stage,
 )
@@ -197,7 +197,7 @@ def _no_announcement(
     clock: Clock,
 ) -> RunReport:
     """Weekend or holiday: keep every previous output; optionally say so."""
-    upcoming = calendar.next_announcement(clock())
+    upcoming = schedule_of(loaded.config).next_announcement(clock())
     run.notes.append(
         "no announcement today (weekend or arXiv holiday); "
         f"next expected {upcoming:%Y-%m-%d %H:%M} UTC"

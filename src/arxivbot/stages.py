@@ -92,10 +92,11 @@ def missing_days(
     days_back: int,
     schedule: Schedule = DEFAULT_SCHEDULE,
 ) -> list[date]:
-    """Announcement days the store lacks between its last stored day and ``today``.
+    """Announcement days before ``today`` that the store lacks, latest ``max_days`` of them.
 
-    Looks back at most ``days_back`` calendar days and keeps the latest ``max_days``.
-    A fresh store (nothing before ``today``) missed nothing: history starts today.
+    Looks back at most ``days_back`` calendar days, and never before the store's first
+    day: a fresh store missed nothing, its history starts today. Gaps *behind* the last
+    stored day count too, so a day whose catch-up failed is retried by the next run.
     Weekends and holidays are not announcement days, so they are never "missing".
     """
     if max_days <= 0:
@@ -104,7 +105,7 @@ def missing_days(
     earlier = [d for d in stored if d < today]
     if not earlier:
         return []
-    window_start = max(max(earlier) + timedelta(days=1), today - timedelta(days=days_back))
+    window_start = max(min(earlier), today - timedelta(days=days_back))
     candidates = schedule.announcement_days(window_start, today - timedelta(days=1))
     return [d for d in candidates if d not in stored][-max_days:]
 
@@ -177,7 +178,7 @@ def rank_stage(
         result = rank_day(mine, profile, context)
         notes.extend(f"[{profile.name}] {note}" for note in semantic_notes)
         if not dry_run:
-            store.save_ranking(profile.name, day, result.ranked)
+            store.save_ranking(profile.name, day, result.ranked, matched=result.matched)
         notes.extend(f"[{profile.name}] {note}" for note in result.notes)
         if result.dropped_followed:
             dropped = ", ".join(result.dropped_followed)
@@ -344,7 +345,8 @@ def render_stage(
         if not history and notice is None:
             continue
         digest = history[0] if history else None
-        now = clock()
+        # Content time, not wall time: an unchanged day renders byte-identical files.
+        now = max((d.generated_at for d in history), default=clock())
         text = render.render_readme(
             digest, profile, config, template=template, notice=notice, generated_at=now
         )
@@ -401,8 +403,8 @@ def notify_stage(
         return []
     digests: list[Digest] = []
     for outcome in outcomes:
-        for profile, result in outcome.results:
-            digests.append(load_digest(store, profile, outcome.day, clock, matched=result.matched))
+        for profile, _result in outcome.results:
+            digests.append(load_digest(store, profile, outcome.day, clock))
     report = notify_digests(
         digests, config, store=store, clock=clock, site_url=config.output.site_url
     )

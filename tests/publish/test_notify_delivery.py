@@ -94,7 +94,7 @@ def test_email_and_webhook_each_get_one_message(
     (payload,) = _payloads(webhook)
     assert payload["title"] == "arXiv digest 2025-03-04: 3 papers"
     assert HOSTILE_TITLE in payload["message"]  # JSON: plain text, escaped by the encoder
-    assert 'Why: "RL" in title (+1.5)' in payload["message"]
+    assert 'Why: "RL" in title (+1.50)' in payload["message"]
     assert "Full digest: https://x.org/" in payload["message"]
 
 

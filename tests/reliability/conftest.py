@@ -16,11 +16,11 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rel_helpers import copy_world, run_args, run_cli
+from rel_helpers import Describe, copy_world, run_args, run_cli
 
 from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir
@@ -33,8 +33,6 @@ for extra in (TESTS / "publish", TESTS / "reliability"):
 RESULTS_ENV = "ARXIVBOT_RELIABILITY_RESULTS"
 BASE_ENV = ("ARXIVBOT_RSS_BASE", "ARXIVBOT_ARXIV_BASE", "ARXIVBOT_API_BASE", "ARXIVBOT_OAI_BASE")
 SECRET_ENV = ("DASHSCOPE_API_KEY", "ARXIVBOT_ADMIN_TOKEN", "OPENAI_API_KEY")
-
-Describe = Callable[..., None]
 
 
 # -- the report hook ----------------------------------------------------------------------

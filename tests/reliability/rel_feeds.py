@@ -61,8 +61,11 @@ def missing_fields(day: str = "2026-06-03", every: int = 3) -> bytes:
 
     def strip(channel: etree._Element, items: list[etree._Element]) -> None:
         for index, item in enumerate(items):
-            if index % every == 0:
+            if index % every == 0:  # no type anywhere: neither the element nor the description
                 _remove(item, f"{{{ARXIV_NS}}}announce_type")
+                description = item.find("description")
+                if description is not None and description.text:
+                    description.text = description.text.split("Abstract:", 1)[-1].strip()
             elif index % every == 1:
                 _remove(item, f"{{{DC_NS}}}creator")
 
@@ -73,13 +76,8 @@ def at_cap(day: str = "2026-06-03", count: int = ITEM_CAP) -> bytes:
     """A feed of exactly ``count`` items: the recorded ones, then renumbered copies."""
 
     def fill(channel: etree._Element, items: list[etree._Element]) -> None:
-        serial = 0
-        while len(channel.findall("item")) < count:
-            for item in items:
-                if len(channel.findall("item")) >= count:
-                    break
-                serial += 1
-                channel.append(_renumbered(item, serial))
+        for serial in range(1, count - len(items) + 1):
+            channel.append(_renumbered(items[(serial - 1) % len(items)], serial))
 
     return transformed(day, fill)
 

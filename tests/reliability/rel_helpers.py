@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from arxivbot.store.runs import report_from_json
 DATA = Path(__file__).resolve().parents[1] / "data" / "reliability"
 END_MARKER = "## 📅 Schedule"  # the last section of the original README layout
 FEED_FILES = ("rss.xml", "atom.xml")
+Describe = Callable[..., None]  # the `case` fixture: case(area, fault, expected, lost=...)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class CliResult:
 
     @property
     def text(self) -> str:
-        return self.stdout + self.stderr
+        """stdout + stderr with rich's line wrapping undone (messages are matched as text)."""
+        return " ".join((self.stdout + " " + self.stderr).split())
 
 
 def run_cli(*args: str) -> CliResult:
@@ -103,7 +105,9 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 def readme_entries(readme: str) -> list[int]:
-    return [int(n) for n in re.findall(r"^### (\d+)\. ", readme, re.M)]
+    """Paper numbers of the README's ``### N.`` entries (summary blocks are the LLM's text)."""
+    outside = re.sub(r"^<details>$.*?^</details>$", "", readme, flags=re.M | re.S)
+    return [int(n) for n in re.findall(r"^### (\d+)\. ", outside, re.M)]
 
 
 def leftover_temp_files(out: Path) -> list[str]:

@@ -78,7 +78,7 @@ def _passes_filters(
 ) -> bool:
     if compiled.block.find(doc.paper.authors):
         return False
-    if any(doc.term_counts(term) for term in compiled.exclude_terms):
+    if any(doc.term_fields(term) for term in compiled.exclude_terms):
         return False
     if compiled.exclude is not None and compiled.exclude.matches(doc):
         return False

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from arxivbot.errors import QueryError
 from arxivbot.models import Paper
-from arxivbot.rank.text import FieldText, fold_accents, tokens
+from arxivbot.rank.text import FieldText, Phrase, compile_phrase, fold_accents, tokens
 
 FIELD_PREFIXES = {
     "ti": "title",
@@ -54,6 +54,16 @@ class Term:
     @cached_property
     def match_words(self) -> list[str]:
         return [tok for word in self.words for tok in tokens(word)]
+
+    @cached_property
+    def phrase(self) -> Phrase:
+        """The words compiled once for the text fields."""
+        return compile_phrase(self.match_words, exact=self.exact, prefix=self.prefix)
+
+    @cached_property
+    def author_phrase(self) -> Phrase:
+        """The words compiled for author names: accents folded, no prefix wildcard."""
+        return compile_phrase([fold_accents(w) for w in self.match_words], exact=self.exact)
 
 
 @dataclass(frozen=True)
@@ -102,23 +112,37 @@ class PaperText:
 
     def term_counts(self, term: Term) -> dict[str, int]:
         """Occurrences of ``term`` per field name (only fields with at least one)."""
-        words = term.match_words
-        found: dict[str, int] = {}
         if term.field == "cat":
             count = self._category_count(term)
             return {"categories": count} if count else {}
-        names = _FIELDS_OF.get(term.field, ("title", "abstract"))
-        for name in names:
+        found: dict[str, int] = {}
+        for name in _FIELDS_OF.get(term.field, _TEXT_FIELDS):
             if name == "authors":
-                count = sum(
-                    a.count_phrase([fold_accents(w) for w in words], exact=term.exact)
-                    for a in self.authors
-                )
+                count = sum(a.count(term.author_phrase) for a in self.authors)
             else:
                 text: FieldText = getattr(self, name)
-                count = text.count_phrase(words, exact=term.exact, prefix=term.prefix)
+                count = text.count(term.phrase)
             if count:
                 found[name] = count
+        return found
+
+    def term_fields(self, term: Term) -> list[str]:
+        """The fields where ``term`` occurs, in :meth:`term_counts` order, without counting."""
+        if term.field is None:  # the common case, spelled out: no getattr, no loop
+            fields = ["title"] if self.title.contains(term.phrase) else []
+            if self.abstract.contains(term.phrase):
+                fields.append("abstract")
+            return fields
+        if term.field == "cat":
+            return ["categories"] if self._category_count(term) else []
+        found: list[str] = []
+        for name in _FIELDS_OF.get(term.field, _TEXT_FIELDS):
+            if name == "authors":
+                hit = any(a.contains(term.author_phrase) for a in self.authors)
+            else:
+                hit = getattr(self, name).contains(term.phrase)
+            if hit:
+                found.append(name)
         return found
 
     def _category_count(self, term: Term) -> int:
@@ -129,8 +153,9 @@ class PaperText:
         return sum(1 for c in cats if c == wanted)
 
 
+_TEXT_FIELDS = ("title", "abstract")
 _FIELDS_OF: dict[str | None, tuple[str, ...]] = {
-    None: ("title", "abstract"),
+    None: _TEXT_FIELDS,
     "ti": ("title",),
     "abs": ("abstract",),
     "au": ("authors",),
@@ -164,7 +189,7 @@ class Query:
 
 def evaluate(node: Node, doc: PaperText) -> bool:
     if isinstance(node, Term):
-        return bool(doc.term_counts(node))
+        return bool(doc.term_fields(node))
     if isinstance(node, Not):
         return not evaluate(node.child, doc)
     if isinstance(node, And):

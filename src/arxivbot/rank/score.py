@@ -125,15 +125,15 @@ def term_components(
     weights = profile.weights
     found: list[ScoreComponent] = []
     for term in compiled.scoring_terms:
-        counts = doc.term_counts(term)
-        if not counts:
+        fields = doc.term_fields(term)
+        if not fields:
             continue
         spec = compiled.specificity.get(term, 1.0)
-        in_title = "title" in counts
+        in_title = "title" in fields
         factor = weights.keyword + (weights.title_bonus if in_title else 0.0)
         value = factor * term.weight * spec
-        where = "title" if in_title else next(iter(counts))
-        detail = f"found in {', '.join(counts)}; weight {term.weight:g} × specificity {spec:.2f}"
+        where = "title" if in_title else fields[0]
+        detail = f"found in {', '.join(fields)}; weight {term.weight:g} × specificity {spec:.2f}"
         found.append(ScoreComponent("term", term.label, where, round(value, 4), detail))
     return found
 

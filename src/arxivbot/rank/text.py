@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
@@ -54,10 +56,14 @@ def is_acronym(word: str) -> bool:
     return bool(_ACRONYM_RE.match(word)) and not word.isdigit()
 
 
-@lru_cache(maxsize=200_000)
 def bases(word: str) -> frozenset[str]:
     """Lower-cased lemma candidates of ``word``; two words match when these intersect."""
-    low = word.casefold()
+    return _folded_bases(word.casefold())
+
+
+@lru_cache(maxsize=200_000)
+def _folded_bases(low: str) -> frozenset[str]:
+    """:func:`bases` of an already case-folded word."""
     found = {low}
     if low.endswith("ies") and len(low) - 3 >= MIN_BASE - 1:
         found.add(low[:-3] + "y")
@@ -101,7 +107,7 @@ def acronym_matches(term: str, token: str) -> bool:
 
 
 def word_matches(term: str, token: str, *, exact: bool = False) -> bool:
-    """One query word against one text token (slow path; the index does the same)."""
+    """One query word against one text token (the reference rule; the index agrees with it)."""
     if is_acronym(term):
         return acronym_matches(term, token)
     if exact:
@@ -109,60 +115,157 @@ def word_matches(term: str, token: str, *, exact: bool = False) -> bool:
     return not bases(term).isdisjoint(bases(token))
 
 
-class FieldText:
-    """One field's tokens with two lookups: exact (case-folded) and by base (inflections)."""
+@lru_cache(maxsize=50_000)
+def inflected_forms(word: str) -> frozenset[str]:
+    """Every case-folded token that shares a base with ``word``: :func:`bases` run backwards.
 
-    __slots__ = ("_by_base", "_by_exact", "tokens")
+    A token's bases are itself or itself minus one suffix, so any token sharing base ``b``
+    is ``b`` plus one suffix (see :func:`_spellings`). Each spelling is checked with the
+    forward rule, so the set is exactly the tokens :func:`word_matches` accepts. Matching a
+    text then needs one set lookup per word instead of the bases of every token.
+    """
+    own = bases(word)
+    return frozenset(
+        spelling
+        for base in own
+        for spelling in _spellings(base)
+        if not own.isdisjoint(_folded_bases(spelling))
+    )
+
+
+def _spellings(base: str) -> list[str]:
+    """Every word whose bases may include ``base`` (the inverse of each rule in bases)."""
+    found = [base, base + "s", base + "es"]
+    if base.endswith("y"):
+        found.append(base[:-1] + "ies")
+    for suffix in ("ing", "ed"):
+        found.append(base + suffix)
+        if base.endswith("e"):
+            found.append(base[:-1] + suffix)
+        if base:
+            found.append(base + base[-1] + suffix)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class WordPattern:
+    """One query word compiled once: the case-folded tokens it may match.
+
+    ``acronym``: a token among ``forms`` must also be written with capitals (checked on the
+    original token). ``prefix``: any token starting with it (``forms`` unused).
+    """
+
+    word: str
+    forms: frozenset[str] = frozenset()
+    prefix: str = ""
+    acronym: bool = False
+
+
+Phrase = tuple[WordPattern, ...]
+
+
+def word_pattern(word: str, *, exact: bool = False, prefix: bool = False) -> WordPattern:
+    """The pattern of one query word; the checks run in :func:`word_matches`' order."""
+    if prefix:
+        return WordPattern(word, prefix=word.casefold())
+    if is_acronym(word):
+        folded = word.casefold()
+        return WordPattern(word, frozenset({folded, folded + "s"}), acronym=True)
+    if exact:
+        return WordPattern(word, frozenset({word.casefold()}))
+    return WordPattern(word, inflected_forms(word))
+
+
+def compile_phrase(words: Sequence[str], *, exact: bool = False, prefix: bool = False) -> Phrase:
+    """Consecutive words; ``prefix`` applies to the last word only."""
+    last = len(words) - 1
+    return tuple(
+        word_pattern(word, exact=exact, prefix=prefix and i == last)
+        for i, word in enumerate(words)
+    )
+
+
+class FieldText:
+    """One field tokenised once: case-folded tokens, their set, and (lazily) positions.
+
+    Tokens are the NFKC text's letter/digit runs, case-folded. Pure-ASCII text (nearly
+    every arXiv abstract) is already NFKC and folds by ``lower()``, so it is lower-cased
+    once and tokenised once. The original-case tokens are only needed to check acronyms
+    and are made on demand.
+    """
+
+    __slots__ = ("_index", "_original", "_text", "folded", "vocabulary")
 
     def __init__(self, text: str) -> None:
-        self.tokens: list[str] = tokens(text)
-        self._by_exact: dict[str, list[int]] | None = None
-        self._by_base: dict[str, list[int]] | None = None
+        if text.isascii():
+            self._text = text
+            self.folded: list[str] = _TOKEN_RE.findall(text.lower())
+        else:
+            self._text = normalise(text)
+            self.folded = [token.casefold() for token in _TOKEN_RE.findall(self._text)]
+        self.vocabulary: frozenset[str] = frozenset(self.folded)
+        self._original: list[str] | None = None
+        self._index: dict[str, list[int]] | None = None
 
-    def _exact_index(self) -> dict[str, list[int]]:
-        if self._by_exact is None:
-            index: dict[str, list[int]] = {}
-            for position, token in enumerate(self.tokens):
-                index.setdefault(token.casefold(), []).append(position)
-            self._by_exact = index
-        return self._by_exact
+    @property
+    def tokens(self) -> list[str]:
+        """The tokens in order, original case kept."""
+        if self._original is None:
+            self._original = _TOKEN_RE.findall(self._text)
+        return self._original
 
-    def _base_index(self) -> dict[str, list[int]]:
-        if self._by_base is None:
+    def _positions_index(self) -> dict[str, list[int]]:
+        if self._index is None:
             index: dict[str, list[int]] = {}
-            for position, token in enumerate(self.tokens):
-                for base in bases(token):
-                    index.setdefault(base, []).append(position)
-            self._by_base = index
-        return self._by_base
+            for position, token in enumerate(self.folded):
+                index.setdefault(token, []).append(position)
+            self._index = index
+        return self._index
+
+    def has(self, pattern: WordPattern) -> bool:
+        """Whether the word occurs at all (no positions needed for the common case)."""
+        if pattern.prefix:
+            start = pattern.prefix
+            return any(token.startswith(start) for token in self.vocabulary)
+        if pattern.forms.isdisjoint(self.vocabulary):
+            return False
+        return not pattern.acronym or bool(self.find(pattern))
+
+    def find(self, pattern: WordPattern) -> set[int]:
+        """Where the word occurs."""
+        if pattern.prefix:
+            start = pattern.prefix
+            return {i for i, token in enumerate(self.folded) if token.startswith(start)}
+        index = self._positions_index()
+        found = {i for form in pattern.forms & self.vocabulary for i in index[form]}
+        if pattern.acronym:
+            original = self.tokens
+            found = {i for i in found if acronym_matches(pattern.word, original[i])}
+        return found
+
+    def contains(self, phrase: Phrase) -> bool:
+        if len(phrase) == 1:
+            return self.has(phrase[0])
+        return self.count(phrase) > 0
+
+    def count(self, phrase: Phrase) -> int:
+        """How many times the words occur consecutively."""
+        if not phrase or not self.folded:
+            return 0
+        if not all(self.has(pattern) for pattern in phrase):
+            return 0
+        starts = self.find(phrase[0])
+        for offset, pattern in enumerate(phrase[1:], start=1):
+            following = self.find(pattern)
+            starts = {s for s in starts if s + offset in following}
+            if not starts:
+                return 0
+        return len(starts)
 
     def positions(self, word: str, *, exact: bool = False, prefix: bool = False) -> set[int]:
         """Where ``word`` matches (acronym, exact, inflected or prefix rule)."""
-        if prefix:
-            start = word.casefold()
-            return {i for i, tok in enumerate(self.tokens) if tok.casefold().startswith(start)}
-        if is_acronym(word):
-            folded = word.casefold()
-            index = self._exact_index()
-            hits = index.get(folded, []) + index.get(folded + "s", [])
-            return {i for i in hits if acronym_matches(word, self.tokens[i])}
-        if exact:
-            return set(self._exact_index().get(word.casefold(), ()))
-        found: set[int] = set()
-        index = self._base_index()
-        for base in bases(word):
-            found.update(index.get(base, ()))
-        return found
+        return self.find(word_pattern(word, exact=exact, prefix=prefix))
 
     def count_phrase(self, words: list[str], *, exact: bool = False, prefix: bool = False) -> int:
         """How many times the words occur consecutively (prefix applies to the last word)."""
-        if not words or not self.tokens:
-            return 0
-        starts = self.positions(words[0], exact=exact, prefix=prefix and len(words) == 1)
-        for offset, word in enumerate(words[1:], start=1):
-            if not starts:
-                return 0
-            last = offset == len(words) - 1
-            following = self.positions(word, exact=exact, prefix=prefix and last)
-            starts = {s for s in starts if s + offset in following}
-        return len(starts)
+        return self.count(compile_phrase(words, exact=exact, prefix=prefix))

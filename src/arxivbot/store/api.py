@@ -53,6 +53,14 @@ class RunRecord:
     report_json: str
 
 
+@dataclass(frozen=True)
+class DigestInfo:
+    """A saved digest: when its content last changed, and how many papers matched."""
+
+    saved_at: datetime
+    matched: int
+
+
 class StoreApi(Protocol):
     path: Path
 
@@ -75,8 +83,13 @@ class StoreApi(Protocol):
 
     # rankings (one profile's digest for one day)
     def save_ranking(
-        self, profile: str, announced_on: date, ranked: Sequence[RankedPaper]
+        self,
+        profile: str,
+        announced_on: date,
+        ranked: Sequence[RankedPaper],
+        matched: int | None = None,
     ) -> None: ...
+    def digest_info(self, profile: str, announced_on: date) -> DigestInfo | None: ...
     def load_ranking(self, profile: str, announced_on: date) -> list[RankedPaper]: ...
     def ranking_days(self, profile: str) -> list[date]: ...
     def ranking_profiles(self) -> list[str]: ...

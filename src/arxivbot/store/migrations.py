@@ -13,6 +13,7 @@ Schema (version 1)
 ``announcements``     (arxiv_id, version, announced_on, announce_type, feed_category);
                       unique on (arxiv_id, announced_on, announce_type, feed_category).
 ``digests``           (profile, announced_on, saved_at): a ranking was saved for the day
+                      (v2: + matched count before the cut, content_hash of the ranking)
                       (also when it kept no paper, so an empty day is still history).
 ``rankings``          (profile, announced_on, arxiv_id) PK, rank, score, ``components`` JSON,
                       forced, and the announcement it ranked (version, ann_on, type, category).
@@ -165,7 +166,15 @@ _V1 = (
     "INSERT INTO paper_fts(paper_fts, rank) VALUES ('rank', 'bm25(8.0, 1.0, 3.0, 1.0)')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2: a digest remembers how many papers matched before the max_papers cut, and a
+# hash of its content, so re-saving an identical ranking keeps its saved_at ("Last
+# Updated" only moves when the digest really changed).
+_V2 = (
+    "ALTER TABLE digests ADD COLUMN matched INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE digests ADD COLUMN content_hash TEXT NOT NULL DEFAULT ''",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 LATEST_VERSION = len(MIGRATIONS)
 
 

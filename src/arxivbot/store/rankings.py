@@ -7,18 +7,21 @@ re-rendered later shows corrected titles but the version that was announced.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from arxivbot.errors import StoreError
 from arxivbot.models import Announcement, AnnounceType, RankedPaper
+from arxivbot.store.api import DigestInfo
 from arxivbot.store.codec import (
     components_from_json,
     components_json,
     dt_text,
     paper_from_row,
     text_day,
+    text_dt,
 )
 from arxivbot.store.papers import upsert_papers
 
@@ -29,8 +32,13 @@ def save_ranking(
     announced_on: date,
     ranked: Sequence[RankedPaper],
     now: datetime,
+    matched: int | None = None,
 ) -> None:
-    """Replace the day's ranking (call inside a transaction)."""
+    """Replace the day's ranking (call inside a transaction).
+
+    ``saved_at`` moves only when the ranking's content changed, so an identical re-run
+    leaves the digest's "Last Updated" (and every rendered byte) as it was.
+    """
     day = announced_on.isoformat()
     seen: set[str] = set()
     for item in ranked:
@@ -64,11 +72,37 @@ def save_ranking(
             for item in ranked
         ],
     )
+    content = _content_hash(ranked)
     conn.execute(
-        "INSERT INTO digests (profile, announced_on, saved_at) VALUES (?,?,?) "
-        "ON CONFLICT DO UPDATE SET saved_at = excluded.saved_at",
-        (profile, day, dt_text(now)),
+        "INSERT INTO digests (profile, announced_on, saved_at, matched, content_hash) "
+        "VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+        "saved_at = CASE WHEN content_hash = excluded.content_hash THEN saved_at "
+        "ELSE excluded.saved_at END, matched = excluded.matched, "
+        "content_hash = excluded.content_hash",
+        (profile, day, dt_text(now), len(ranked) if matched is None else matched, content),
     )
+
+
+def _content_hash(ranked: Sequence[RankedPaper]) -> str:
+    digest = hashlib.sha256()
+    for item in ranked:
+        digest.update(
+            f"{item.rank}|{item.paper.versioned_id}|{item.score!r}|{item.forced}|".encode()
+        )
+        digest.update(components_json(item.components).encode())
+    return digest.hexdigest()
+
+
+def digest_info(conn: sqlite3.Connection, profile: str, announced_on: date) -> DigestInfo | None:
+    row = conn.execute(
+        "SELECT saved_at, matched FROM digests WHERE profile = ? AND announced_on = ?",
+        (profile, announced_on.isoformat()),
+    ).fetchone()
+    if row is None:
+        return None
+    saved = text_dt(row["saved_at"])
+    assert saved is not None
+    return DigestInfo(saved, row["matched"])
 
 
 def load_ranking(conn: sqlite3.Connection, profile: str, announced_on: date) -> list[RankedPaper]:

@@ -28,7 +28,7 @@ from arxivbot.models import (
     SummaryKey,
 )
 from arxivbot.store import extras, papers, rankings, retention, runs, search, summaries
-from arxivbot.store.api import RunRecord, SearchFilters, SearchHit, StoreApi
+from arxivbot.store.api import DigestInfo, RunRecord, SearchFilters, SearchHit, StoreApi
 from arxivbot.store.codec import paper_from_row
 from arxivbot.store.db import DEFAULT_BUSY_TIMEOUT_MS, Database, translate_errors
 from arxivbot.store.lock import run_lock
@@ -125,9 +125,19 @@ class Store:
             yield from (paper_from_row(row) for row in rows)
 
     # -- rankings ----------------------------------------------------------------------
-    def save_ranking(self, profile: str, announced_on: date, ranked: Sequence[RankedPaper]) -> None:
+    def save_ranking(
+        self,
+        profile: str,
+        announced_on: date,
+        ranked: Sequence[RankedPaper],
+        matched: int | None = None,
+    ) -> None:
         with self._db.write() as conn:
-            rankings.save_ranking(conn, profile, announced_on, ranked, self._clock())
+            rankings.save_ranking(conn, profile, announced_on, ranked, self._clock(), matched)
+
+    def digest_info(self, profile: str, announced_on: date) -> DigestInfo | None:
+        with self._db.read() as conn:
+            return rankings.digest_info(conn, profile, announced_on)
 
     def load_ranking(self, profile: str, announced_on: date) -> list[RankedPaper]:
         with self._db.read() as conn:
