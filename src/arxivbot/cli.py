@@ -19,7 +19,7 @@ import click
 from arxivbot import ops
 from arxivbot.cli_output import Console, print_report
 from arxivbot.config import LoadedConfig, load_config
-from arxivbot.errors import ArxivBotError
+from arxivbot.errors import ArxivBotError, ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FOR_STATUS = {"ok": 0, "partial": 0, "no-announcement": 0, "dry-run": 0, "failed": 1}
@@ -396,6 +396,9 @@ def notify(
 @click.option("--language", default=None, help="Summary language, e.g. en or zh.")
 @click.option("--output", "output", default=None, help="Output folder.")
 @click.option("--non-interactive", is_flag=True, help="Never ask; use flags and defaults.")
+@click.option(
+    "--interactive", "ask", is_flag=True, help="Ask even when stdin is not a terminal."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(
     target: Path,
@@ -406,13 +409,19 @@ def init(
     language: str | None,
     output: str | None,
     non_interactive: bool,
+    ask: bool,
     force: bool,
 ) -> None:
     """Create a starter config, asking in a terminal or from flags."""
     from arxivbot.cli_init import gather_starter_options
 
     console = Console()
-    interactive = not non_interactive and sys.stdin.isatty()
+    if ask and non_interactive:
+        raise click.UsageError("choose either --interactive or --non-interactive")
+    if target.exists() and not force:
+        # Say so before asking any question, not after the user answered them all.
+        raise ConfigError(f"{target} already exists", hint="pass --force to replace it")
+    interactive = ask or (not non_interactive and sys.stdin.isatty())
     options = gather_starter_options(
         interactive,
         categories=categories,

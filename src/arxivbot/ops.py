@@ -150,12 +150,18 @@ def feedback(
             try:
                 arxiv_id = parse_arxiv_id(raw).id
             except ValueError as exc:
-                raise ArxivBotError(str(exc)) from None
+                raise UsageError(str(exc), hint="give ids like 2606.07519 or hep-th/9901001")
             store.add_feedback(chosen, arxiv_id, value, clock())
             known = store.get_paper(arxiv_id)
             title = known.title if known else "(not in the store yet; used once it arrives)"
             messages.append(f"{verb} {arxiv_id} for profile {chosen}: {title}")
     return messages
+
+
+class UsageError(ArxivBotError):
+    """A bad argument (not a config problem): exit code 2 like every usage error."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

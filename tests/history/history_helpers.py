@@ -43,7 +43,9 @@ def stored_announcements(db: Path, day: str) -> set[str]:
 
 def ranked(db: Path, day: str, profile: str = DEFAULT_PROFILE) -> set[str]:
     with open_store(db) as store:
-        return {item.paper.arxiv_id for item in store.load_ranking(profile, date.fromisoformat(day))}
+        return {
+            item.paper.arxiv_id for item in store.load_ranking(profile, date.fromisoformat(day))
+        }
 
 
 def ranked_days(db: Path, profile: str = DEFAULT_PROFILE) -> list[str]:

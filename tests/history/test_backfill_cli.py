@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-
-from arxivbot.config import load_config
-from arxivbot.history import backfill, plan_backfill
-from arxivbot.paths import Paths
-from arxivbot.progress import ProgressEvent
 from history_helpers import (
     COMMON,
     first_announcements,
@@ -20,6 +16,11 @@ from history_helpers import (
     set_config,
     stored_announcements,
 )
+
+from arxivbot.config import load_config
+from arxivbot.history import backfill, plan_backfill
+from arxivbot.paths import Paths
+from arxivbot.progress import ProgressEvent
 from support.arxiv_server import ArxivServer
 
 BACKFILL = ["backfill", *COMMON, "--from", "2026-06-08", "--to", "2026-06-12"]
@@ -86,9 +87,7 @@ def test_keyboard_interrupt_keeps_finished_days(workdir: Path, arxiv: ArxivServe
     assert [d.isoformat() for d in report.filled] == ["2026-06-10"]
 
 
-def test_requests_are_spaced_by_the_configured_interval(
-    workdir: Path, arxiv: ArxivServer
-) -> None:
+def test_requests_are_spaced_by_the_configured_interval(workdir: Path, arxiv: ArxivServer) -> None:
     interval = 0.25
     set_config(workdir / "config.json", sources={"min_interval_seconds": interval})
     code, output = invoke("backfill", *COMMON, "--from", "2026-06-08", "--to", "2026-06-10")
@@ -96,7 +95,7 @@ def test_requests_are_spaced_by_the_configured_interval(
     assert "at 1 request / 0.25 s" in output
     times = arxiv.api_times
     assert len(times) == 3
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in pairwise(times)]
     # The client waits before sending; arrival gaps can only shrink by network jitter.
     assert all(gap >= interval * 0.8 for gap in gaps), gaps
 

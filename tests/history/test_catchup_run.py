@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from history_helpers import (
     RUN,
     first_announcements,
@@ -17,6 +15,8 @@ from history_helpers import (
     set_config,
     stored_announcements,
 )
+from lxml import etree
+
 from support.arxiv_server import ArxivServer
 
 
@@ -39,9 +39,7 @@ def test_two_skipped_days_are_caught_up_with_their_true_dates(
     assert len(searches) == 2 and all("submittedDate:[" in q for q in searches)
 
 
-def test_caught_up_days_have_feed_items_with_their_dates(
-    workdir: Path, arxiv: ArxivServer
-) -> None:
+def test_caught_up_days_have_feed_items_with_their_dates(workdir: Path, arxiv: ArxivServer) -> None:
     invoke(*RUN)
     arxiv.set_day("2026-06-11")
     invoke(*RUN)
@@ -64,8 +62,10 @@ def test_weekend_and_holiday_are_not_missing(workdir: Path, arxiv: ArxivServer) 
 
 
 def test_extra_holiday_from_config_is_not_caught_up(workdir: Path, arxiv: ArxivServer) -> None:
-    set_config(workdir / "config.json", sources={"min_interval_seconds": 0,
-                                                 "extra_holidays": ["2026-06-09"]})
+    set_config(
+        workdir / "config.json",
+        sources={"min_interval_seconds": 0, "extra_holidays": ["2026-06-09"]},
+    )
     invoke(*RUN)
     arxiv.set_day("2026-06-11")
     assert invoke(*RUN)[0] == 0

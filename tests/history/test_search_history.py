@@ -89,9 +89,7 @@ def test_date_and_category_filters(world: tuple[LoadedConfig, Paths]) -> None:
 
 def cli(paths: Paths, *args: str) -> tuple[int, str]:
     config = str(seed_config_path())
-    result = CliRunner().invoke(
-        main, ["search", "--config", config, "--db", str(paths.db), *args]
-    )
+    result = CliRunner().invoke(main, ["search", "--config", config, "--db", str(paths.db), *args])
     return result.exit_code, result.output
 
 
@@ -123,7 +121,7 @@ def test_cli_category_option_and_table(world: tuple[LoadedConfig, Paths]) -> Non
 
 @pytest.mark.parametrize(
     ("text", "position"),
-    [("ti:(graph", 3), ('"unclosed phrase', 0), ("graph AND", 6), ("x* y", 0)],
+    [("ti:(graph", 9), ('"unclosed phrase', 0), ("graph AND", 9), ("ab*c", 2)],
 )
 def test_malformed_query_exits_2_with_position(
     world: tuple[LoadedConfig, Paths], text: str, position: int

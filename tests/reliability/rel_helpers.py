@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,13 @@ from arxivbot.cli import main
 from arxivbot.models import RunReport
 from arxivbot.store import open_store
 from arxivbot.store.runs import report_from_json
+from support.llm_server import TITLE_RE, FakeLlm
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reliability"
 END_MARKER = "## 📅 Schedule"  # the last section of the original README layout
 FEED_FILES = ("rss.xml", "atom.xml")
+API_KEY = "sk-rel-test-0123456789abcdef"
+SUMMARIES = 15  # max_papers_to_summarize of the seed config
 Describe = Callable[..., None]  # the `case` fixture: case(area, fault, expected, lost=...)
 
 
@@ -201,3 +205,27 @@ def stored_summary_ids(db: Path) -> set[str]:
         return {row[0] for row in connection.execute("SELECT arxiv_id FROM summaries")}
     finally:
         connection.close()
+
+
+def requested_titles(llm: FakeLlm) -> Counter[str]:
+    """How often each paper was asked for since the log was cleared (answered or not)."""
+    counts: Counter[str] = Counter()
+    for request in llm.server.requests():
+        if not request.path.endswith("/chat/completions"):
+            continue
+        user = str(json.loads(request.body)["messages"][-1]["content"])
+        match = TITLE_RE.search(user)
+        counts[" ".join(match.group(1).split()) if match else "?"] += 1
+    return counts
+
+
+def stored_titles(db: Path) -> set[str]:
+    """Titles (whitespace-normalised) of the papers with a stored summary."""
+    connection = sqlite3.connect(db)
+    try:
+        rows = connection.execute(
+            "SELECT p.title FROM summaries s JOIN papers p ON p.arxiv_id = s.arxiv_id"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {" ".join(row[0].split()) for row in rows}

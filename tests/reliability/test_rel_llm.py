@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 from rel_helpers import (
+    API_KEY,
+    SUMMARIES,
     Describe,
     check_outputs_parse,
     check_store,
@@ -25,15 +27,15 @@ from rel_helpers import (
     last_report,
     readme_entries,
     report_text,
+    requested_titles,
     run_args,
     run_cli,
     stored_summary_ids,
+    stored_titles,
 )
 
-from support.arxiv_server import ArxivServer
 from support.httpserver import Reply
 from support.llm_server import (
-    TITLE_RE,
     FakeLlm,
     always,
     completion_reply,
@@ -44,8 +46,6 @@ from support.llm_server import (
     unauthorized,
 )
 
-API_KEY = "sk-rel-test-0123456789abcdef"
-SUMMARIES = 15  # max_papers_to_summarize of the seed config
 INJECTION = (
     "## 1. 主要贡献\n\n- **Claim**: fast.</details>\n\n<script>alert('llm')</script>\n\n"
     "[x](javascript:alert(1)) and <img src=x onerror=alert(2)> and "
@@ -77,29 +77,6 @@ def ai_world(world: Path, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch) -> Path
         },
     )
     return world
-
-
-def requested_titles(llm: FakeLlm) -> Counter[str]:
-    """How often each paper was asked for (every chat call, answered or not)."""
-    counts: Counter[str] = Counter()
-    for request in llm.server.requests():
-        if not request.path.endswith("/chat/completions"):
-            continue
-        user = str(json.loads(request.body)["messages"][-1]["content"])
-        match = TITLE_RE.search(user)
-        counts[match.group(1).strip() if match else "?"] += 1
-    return counts
-
-
-def stored_titles(db: Path) -> set[str]:
-    import sqlite3
-
-    connection = sqlite3.connect(db)
-    rows = connection.execute(
-        "SELECT p.title FROM summaries s JOIN papers p ON p.arxiv_id = s.arxiv_id"
-    ).fetchall()
-    connection.close()
-    return {" ".join(row[0].split()) for row in rows}
 
 
 def run(world: Path, llm: FakeLlm) -> tuple[int, str, Counter[str]]:
@@ -197,8 +174,6 @@ def test_persistent_fault_fails_papers_then_next_run_retries_only_those(
     code, output, titles = run(ai_world, llm)
     assert code == 0, output
     assert sum(titles.values()) == SUMMARIES and max(titles.values()) == 1
-    code, output, titles = run(ai_world, llm)
-    assert sum(titles.values()) == 0
 
 
 def test_some_failures_are_retried_next_run_and_stored_ones_never_again(

@@ -39,9 +39,10 @@ MAX_RESULTS = 2000
 _CATEGORY = re.compile(r"\bcat:([A-Za-z.\-]+)")
 _RANGE = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 _SHAPE = re.compile(
-    r"^\(?\s*cat:[A-Za-z.\-]+(\s+OR\s+cat:[A-Za-z.\-]+)*\s*\)?\s+AND\s+"
-    r"submittedDate:\[\d{12} TO \d{12}\]$"
+    r"^\(?\s*cat:[A-Za-z.\-]+(\s+OR\s+cat:[A-Za-z.\-]+)*\s*\)?"
+    r"(\s+AND\s+submittedDate:\[\d{12} TO \d{12}\])?$"
 )
+_EVER = (datetime(1991, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,15 @@ class SearchRequest:
 
 
 def parse_search(search_query: str) -> SearchRequest | None:
-    """The category + submittedDate query ``ApiClient.search`` sends; None for anything else."""
+    """The category [+ submittedDate] query ``ApiClient.search`` sends; None for others."""
     query = " ".join(search_query.split())
     if not _SHAPE.match(query):
         return None
     span = _RANGE.search(query)
-    assert span is not None
     first, last = (
-        datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=UTC) for value in span.groups()
+        (datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=UTC) for value in span.groups())
+        if span
+        else _EVER
     )
     return SearchRequest(tuple(_CATEGORY.findall(query)), first, last)
 

@@ -28,6 +28,7 @@ Routes (all GET):
   (page 1 → 2 → final, 2,538 records) by default, or the whole 103-page corpus with
   ``oai="full"``.
 * ``/pdf/<id>`` — ``pdf/<id>.pdf`` (an unversioned id picks the recorded version).
+* ``/`` — a small home page (anything else unrouted is 404 too, just with a page).
 
 ``requests(prefix)`` returns what was asked (the :class:`Request` log) and ``route()``
 overrides any path (longest prefix wins, later registrations win ties).
@@ -84,6 +85,10 @@ class ArxivServer:
         self.local.route("/api/query", self._guard(self._api))
         self.local.route("/oai", self._guard(self._oai))
         self.local.route("/pdf/", self._guard(self._pdf))
+        home = Reply(
+            200, b"<html><title>arXiv stand-in</title></html>", {"Content-Type": "text/html"}
+        )
+        self.local.route("/", lambda _request: home)  # arxiv.org/ (doctor's reachability)
 
     # -- public API ---------------------------------------------------------------------
     @property

@@ -186,7 +186,7 @@ def compile_phrase(words: Sequence[str], *, exact: bool = False, prefix: bool = 
 
 
 class FieldText:
-    """One field tokenised once: case-folded tokens, their set, and (lazily) positions.
+    """One field tokenised once: its case-folded tokens and their set.
 
     Tokens are the NFKC text's letter/digit runs, case-folded. Pure-ASCII text (nearly
     every arXiv abstract) is already NFKC and folds by ``lower()``, so it is lower-cased
@@ -194,7 +194,7 @@ class FieldText:
     and are made on demand.
     """
 
-    __slots__ = ("_index", "_original", "_text", "folded", "vocabulary")
+    __slots__ = ("_original", "_text", "folded", "vocabulary")
 
     def __init__(self, text: str) -> None:
         if text.isascii():
@@ -205,7 +205,6 @@ class FieldText:
             self.folded = [token.casefold() for token in _TOKEN_RE.findall(self._text)]
         self.vocabulary: frozenset[str] = frozenset(self.folded)
         self._original: list[str] | None = None
-        self._index: dict[str, list[int]] | None = None
 
     @property
     def tokens(self) -> list[str]:
@@ -213,14 +212,6 @@ class FieldText:
         if self._original is None:
             self._original = _TOKEN_RE.findall(self._text)
         return self._original
-
-    def _positions_index(self) -> dict[str, list[int]]:
-        if self._index is None:
-            index: dict[str, list[int]] = {}
-            for position, token in enumerate(self.folded):
-                index.setdefault(token, []).append(position)
-            self._index = index
-        return self._index
 
     def has(self, pattern: WordPattern) -> bool:
         """Whether the word occurs at all (no positions needed for the common case)."""
@@ -233,11 +224,20 @@ class FieldText:
 
     def find(self, pattern: WordPattern) -> set[int]:
         """Where the word occurs."""
+        folded = self.folded
         if pattern.prefix:
             start = pattern.prefix
-            return {i for i, token in enumerate(self.folded) if token.startswith(start)}
-        index = self._positions_index()
-        found = {i for form in pattern.forms & self.vocabulary for i in index[form]}
+            return {i for i, token in enumerate(folded) if token.startswith(start)}
+        found: set[int] = set()
+        for form in pattern.forms & self.vocabulary:
+            # list.index scans in C: cheaper than indexing every token of the field
+            position = folded.index(form)
+            while True:
+                found.add(position)
+                try:
+                    position = folded.index(form, position + 1)
+                except ValueError:
+                    break
         if pattern.acronym:
             original = self.tokens
             found = {i for i in found if acronym_matches(pattern.word, original[i])}
