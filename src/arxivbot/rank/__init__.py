@@ -78,7 +78,7 @@ def _passes_filters(
 ) -> bool:
     if compiled.block.find(doc.paper.authors):
         return False
-    if any(doc.term_fields(term) for term in compiled.exclude_terms):
+    if compiled.exclude_matcher.any_found(doc):
         return False
     if compiled.exclude is not None and compiled.exclude.matches(doc):
         return False
@@ -94,7 +94,8 @@ def rank_day(
     survivors: list[tuple[PaperText, Announcement, dict[str, Any]]] = []
     for paper, announcement in unique:
         doc = PaperText(paper)
-        view = paper_view(paper, announcement)
+        # the original's paper dict is only for user hooks: skip building it without any
+        view = paper_view(paper, announcement) if rules.active else {}
         if _passes_filters(doc, compiled, rules, view):
             survivors.append((doc, announcement, view))
     scorer = context.semantic

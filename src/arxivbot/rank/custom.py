@@ -126,6 +126,11 @@ class CustomRules:
             config_view=profile_view(profile),
         )
 
+    @property
+    def active(self) -> bool:
+        """Whether any hook is loaded (and so needs the paper dict)."""
+        return self.filter_hook is not None or self.score_hook is not None
+
     def keep(self, view: dict[str, Any]) -> bool:
         if self.filter_hook is None:
             return True

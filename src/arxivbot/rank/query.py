@@ -85,30 +85,48 @@ Node = Term | And | Or | Not
 
 
 class PaperText:
-    """A paper's fields tokenised once, shared by every term of every query."""
+    """A paper's fields tokenised once (each on first use), shared by every term of every query."""
+
+    __slots__ = ("_abstract", "_authors", "_comment", "_journal_ref", "_title", "paper")
 
     def __init__(self, paper: Paper) -> None:
         self.paper = paper
+        self._title: FieldText | None = None
+        self._abstract: FieldText | None = None
+        self._comment: FieldText | None = None
+        self._journal_ref: FieldText | None = None
+        self._authors: list[FieldText] | None = None
 
-    @cached_property
+    # plain properties, not functools.cached_property: that takes a lock on every access
+    @property
     def title(self) -> FieldText:
-        return FieldText(self.paper.title)
+        if self._title is None:
+            self._title = FieldText(self.paper.title)
+        return self._title
 
-    @cached_property
+    @property
     def abstract(self) -> FieldText:
-        return FieldText(self.paper.abstract)
+        if self._abstract is None:
+            self._abstract = FieldText(self.paper.abstract)
+        return self._abstract
 
-    @cached_property
+    @property
     def comment(self) -> FieldText:
-        return FieldText(self.paper.comment)
+        if self._comment is None:
+            self._comment = FieldText(self.paper.comment)
+        return self._comment
 
-    @cached_property
+    @property
     def journal_ref(self) -> FieldText:
-        return FieldText(self.paper.journal_ref)
+        if self._journal_ref is None:
+            self._journal_ref = FieldText(self.paper.journal_ref)
+        return self._journal_ref
 
-    @cached_property
+    @property
     def authors(self) -> list[FieldText]:
-        return [FieldText(fold_accents(name)) for name in self.paper.authors]
+        if self._authors is None:
+            self._authors = [FieldText(fold_accents(name)) for name in self.paper.authors]
+        return self._authors
 
     def term_counts(self, term: Term) -> dict[str, int]:
         """Occurrences of ``term`` per field name (only fields with at least one)."""

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arxivbot.config import Profile
 from arxivbot.errors import QueryError
 from arxivbot.models import ScoreComponent
 from arxivbot.rank.authors import AuthorList
+from arxivbot.rank.match import TermMatcher
 from arxivbot.rank.query import PaperText, Query, Term, keywords_query, parse_query
 from arxivbot.rank.semantic import SemanticScorer, Similarity, ramp
 from arxivbot.rank.text import word_matches
@@ -68,6 +69,13 @@ class CompiledProfile:
     specificity: dict[Term, float]
     follow: AuthorList
     block: AuthorList
+    # the term lists compiled for matching many papers (derived from the fields above)
+    scoring_matcher: TermMatcher = field(init=False, repr=False, compare=False)
+    exclude_matcher: TermMatcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scoring_matcher", TermMatcher(self.scoring_terms))
+        object.__setattr__(self, "exclude_matcher", TermMatcher(self.exclude_terms))
 
     @property
     def has_rules(self) -> bool:
@@ -124,10 +132,7 @@ def term_components(
 ) -> list[ScoreComponent]:
     weights = profile.weights
     found: list[ScoreComponent] = []
-    for term in compiled.scoring_terms:
-        fields = doc.term_fields(term)
-        if not fields:
-            continue
+    for term, fields in compiled.scoring_matcher.found(doc):
         spec = compiled.specificity.get(term, 1.0)
         in_title = "title" in fields
         factor = weights.keyword + (weights.title_bonus if in_title else 0.0)

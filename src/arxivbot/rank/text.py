@@ -30,6 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
+# For pure-ASCII text the tokens are the runs of [A-Za-z0-9]: mapping every other character
+# to a space and splitting is the same split, several times faster than the regex.
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_ASCII_FOLD = {i: (chr(i).lower() if chr(i) in _ASCII_ALNUM else " ") for i in range(128)}
+_ASCII_KEEP = {i: (chr(i) if chr(i) in _ASCII_ALNUM else " ") for i in range(128)}
 _ACRONYM_RE = re.compile(r"^(?=.*[^\W\d_])[^\W_a-z]{1,5}$")
 _VOWELS = frozenset("aeiouy")
 MIN_BASE = 3
@@ -188,18 +193,20 @@ def compile_phrase(words: Sequence[str], *, exact: bool = False, prefix: bool = 
 class FieldText:
     """One field tokenised once: its case-folded tokens and their set.
 
-    Tokens are the NFKC text's letter/digit runs, case-folded. Pure-ASCII text (nearly
-    every arXiv abstract) is already NFKC and folds by ``lower()``, so it is lower-cased
-    once and tokenised once. The original-case tokens are only needed to check acronyms
-    and are made on demand.
+    Tokens are the NFKC text's letter/digit runs, case-folded (the same split as
+    :func:`tokens`). Pure-ASCII text (nearly every arXiv abstract) is already NFKC and
+    folds by ``lower()``, so it takes a fast path. Matching a word is a set lookup in
+    ``vocabulary``; positions are only looked for in phrases and acronyms, and the
+    original-case tokens (for the acronym rule) are made on demand.
     """
 
-    __slots__ = ("_original", "_text", "folded", "vocabulary")
+    __slots__ = ("_ascii", "_original", "_text", "folded", "vocabulary")
 
     def __init__(self, text: str) -> None:
-        if text.isascii():
+        self._ascii = text.isascii()
+        if self._ascii:  # already NFKC; lower() is casefold() for ASCII
             self._text = text
-            self.folded: list[str] = _TOKEN_RE.findall(text.lower())
+            self.folded: list[str] = text.translate(_ASCII_FOLD).split()
         else:
             self._text = normalise(text)
             self.folded = [token.casefold() for token in _TOKEN_RE.findall(self._text)]
@@ -210,7 +217,10 @@ class FieldText:
     def tokens(self) -> list[str]:
         """The tokens in order, original case kept."""
         if self._original is None:
-            self._original = _TOKEN_RE.findall(self._text)
+            if self._ascii:
+                self._original = self._text.translate(_ASCII_KEEP).split()
+            else:
+                self._original = _TOKEN_RE.findall(self._text)
         return self._original
 
     def has(self, pattern: WordPattern) -> bool:

@@ -1,0 +1,99 @@
+"""`arxivbot doctor` against the stand-ins: what is fine, what to fix, and the exit code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_helpers import COMMON, cli
+
+from support.arxiv_server import ArxivServer
+from support.fixtures import fixtures_dir
+
+
+@pytest.fixture
+def env_config(workdir: Path, arxiv: ArxivServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The untouched original config.json; base URLs come from ARXIVBOT_*_BASE."""
+    shutil.copy(fixtures_dir() / "seed-config.json", workdir / "config.json")
+    for name in ("RSS", "ARXIV", "API", "OAI"):
+        monkeypatch.setenv(f"ARXIVBOT_{name}_BASE", arxiv.url)
+    return workdir
+
+
+def line_of(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if f"{name}:" in line)
+
+
+def test_all_good_except_the_missing_key(env_config: Path) -> None:
+    result = cli("doctor", *COMMON)
+    assert result.code == 0, result.out  # a missing key is a warning: the digest still works
+    out = result.out
+    assert "ok" in line_of(out, "config") and "config.json is valid" in out
+    assert "ok" in line_of(out, "store") and "papers" in line_of(out, "store")
+    for name in ("reach rss.arxiv.org", "reach arxiv.org", "reach arXiv API"):
+        assert line_of(out, name).lstrip().startswith("ok"), out
+    assert "HTTP 200" in line_of(out, "reach arXiv API")
+    key = line_of(out, "LLM API key")
+    assert "warn" in key and "$DASHSCOPE_API_KEY is not set" in key
+    assert "fix: export DASHSCOPE_API_KEY=" in out
+
+
+def test_key_present_is_ok(env_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
+    result = cli("doctor", *COMMON)
+    assert result.code == 0 and "ok" in line_of(result.out, "LLM API key")
+    assert "sk-test" not in result.out  # a secret is never printed
+
+
+def test_unreachable_arxiv_is_reported_with_a_fix(
+    env_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARXIVBOT_RSS_BASE", "http://127.0.0.1:9")  # discard port: refused
+    result = cli("doctor", *COMMON)
+    assert result.code == 0  # reachability is advisory (arXiv may be down for a while)
+    assert "warn" in line_of(result.out, "reach rss.arxiv.org")
+    assert "ConnectError" in result.out and "*_base URL" in result.out
+
+
+def test_missing_prompt_file_fails(env_config: Path) -> None:
+    (env_config / "ai_summary_prompt.txt").unlink()
+    result = cli("doctor", *COMMON)
+    assert result.code == 1
+    assert "FAIL" in line_of(result.out, "prompt file")
+    assert "fix ai_summary.prompt_file" in result.out
+
+
+def test_corrupt_store_fails(env_config: Path) -> None:
+    (env_config / "db.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = cli("doctor", *COMMON)
+    assert result.code == 1
+    assert "FAIL" in line_of(result.out, "store")
+    assert "Traceback" not in result.text
+
+
+def test_fresh_machine_without_store(env_config: Path) -> None:
+    (env_config / "db.sqlite3").unlink()
+    result = cli("doctor", *COMMON, "--db", "data/new.sqlite3")
+    assert result.code == 0
+    assert "ok" in line_of(result.out, "store folder")
+    assert not (env_config / "data/new.sqlite3").exists()  # doctor creates nothing
+
+
+def test_bad_config_is_exit_2_with_the_key(env_config: Path) -> None:
+    data = json.loads((env_config / "config.json").read_text())
+    data["min_score"] = "high"
+    (env_config / "config.json").write_text(json.dumps(data))
+    result = cli("doctor", *COMMON)
+    assert result.code == 2
+    assert "min_score" in result.text and result.one_clear_error()
+
+
+def test_unknown_key_warned_by_name(env_config: Path) -> None:
+    data = json.loads((env_config / "config.json").read_text())
+    data["max_paper"] = 3
+    (env_config / "config.json").write_text(json.dumps(data))
+    result = cli("doctor", *COMMON)
+    assert result.code == 0
+    assert "max_paper" in result.text and "1 warning" in result.text
