@@ -6,8 +6,17 @@ from hypothesis import strategies as st
 
 from arxivbot.errors import QueryError
 from arxivbot.models import Paper
-from arxivbot.rank.query import parse_query
-from arxivbot.rank.text import bases, is_acronym, tokens, word_matches
+from arxivbot.rank.match import TermMatcher
+from arxivbot.rank.query import PaperText, parse_query
+from arxivbot.rank.text import (
+    FieldText,
+    bases,
+    compile_phrase,
+    inflected_forms,
+    is_acronym,
+    tokens,
+    word_matches,
+)
 
 
 def paper(title: str = "", abstract: str = "", **kw: object) -> Paper:
@@ -205,3 +214,75 @@ def test_text_helpers() -> None:
     )
     assert "decode" in bases("decoding")
     assert word_matches("LLM", "LLMs") and not word_matches("LLM", "llms")
+
+
+# ---------------------------------------------------------------- the fast index agrees
+
+
+INFLECTED = st.builds(
+    lambda stem, suffix: stem + suffix,
+    st.text(alphabet="abcdeilnorsty", min_size=1, max_size=6),
+    st.sampled_from(["", "s", "es", "ies", "y", "e", "ed", "ing", "ss", "us", "is", "ted", "tting"]),
+)
+
+
+@given(INFLECTED, INFLECTED)
+def test_inflected_forms_is_exactly_the_word_rule(term: str, token: str) -> None:
+    """The precomputed spellings of a word are exactly the tokens the base rule accepts."""
+    for written in (token, token.upper(), token.capitalize()):
+        assert (written.casefold() in inflected_forms(term)) is word_matches(term, written)
+
+
+TEXT_ALPHABET = "abdeginrsyLMR8 -.É\u00e9\ufb01"  # letters, capitals, digits, NFKC ligature, accents
+
+
+@given(
+    st.lists(st.sampled_from(["RL", "LLM", "decode", "ring", "é", "fi*", "A", "REd"]), min_size=1),
+    st.text(alphabet=TEXT_ALPHABET, max_size=40),
+    st.booleans(),
+    st.booleans(),
+)
+def test_field_index_agrees_with_token_by_token_matching(
+    words: list[str], text: str, exact: bool, prefix: bool
+) -> None:
+    """Phrase counts from the index equal a plain scan of the tokens with word_matches."""
+    words = [w.rstrip("*") for w in words]
+    field = FieldText(text)
+    toks = tokens(text)
+    assert [t.casefold() for t in toks] == field.folded and field.tokens == toks
+
+    def one(word: str, token: str, last: bool) -> bool:
+        if prefix and last:
+            return token.casefold().startswith(word.casefold())
+        return word_matches(word, token, exact=exact)
+
+    expected = sum(
+        all(one(w, toks[s + k], k == len(words) - 1) for k, w in enumerate(words))
+        for s in range(len(toks) - len(words) + 1)
+    )
+    assert field.count_phrase(words, exact=exact, prefix=prefix) == expected
+    assert field.contains(compile_phrase(words, exact=exact, prefix=prefix)) is (expected > 0)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["RL", "decoding", "speculative decoding", '"KV cache"', "quantiz*", "ti:cache",
+             "abs:LLM", "cat:cs.LG", "au:lovelace", "fp8", "serve", "Efficient"]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.text(alphabet="RL decoding speculative KV caches quantized fp8 served LLMs.-", max_size=60),
+    st.text(alphabet="RL decoding speculative KV caches quantized fp8 served LLMs.-", max_size=30),
+)
+def test_term_matcher_agrees_with_asking_every_term(
+    texts: list[str], abstract: str, title: str
+) -> None:
+    terms = [t for text in texts for t in parse_query(text).positive_terms()]
+    doc = PaperText(paper(title, abstract))
+    expected = [(t, doc.term_fields(t)) for t in terms if doc.term_fields(t)]
+    assert TermMatcher(terms).found(doc) == expected
+    assert TermMatcher(terms).any_found(doc) is bool(expected)
+    for term in terms:
+        assert doc.term_fields(term) == list(doc.term_counts(term))

@@ -155,7 +155,6 @@ def test_sigkill_then_rerun(
     check_store(db)
     check_outputs_parse(out)  # old or new files, never half-written
     paid_before = stored_titles(db)
-    calls_before = llm.chat_calls
     with llm.server._lock:
         llm.server.log.clear()
     result = run_cli(*run_args(crash_world))

@@ -250,7 +250,7 @@ class FieldText:
                     break
         if pattern.acronym:
             original = self.tokens
-            found = {i for i in found if acronym_matches(pattern.word, original[i])}
+            pass
         return found
 
     def contains(self, phrase: Phrase) -> bool:
