@@ -67,9 +67,7 @@ def case(request: pytest.FixtureRequest) -> Describe:
 
     def describe(area: str, fault: str, expected: str, lost: str = "nothing", **more: str) -> None:
         props = request.node.user_properties
-        props.extend(
-            [("area", area), ("fault", fault), ("expected", expected), ("lost", lost)]
-        )
+        props.extend([("area", area), ("fault", fault), ("expected", expected), ("lost", lost)])
         props.extend(more.items())
 
     return describe

@@ -218,9 +218,10 @@ def test_kill_between_fetch_and_store_does_not_lose_the_day(
     )
     arxiv.set_day("2026-06-03")
     loaded = load_config(world / "config.json")
-    with open_store(world / "db.sqlite3") as store, PoliteClient(
-        loaded.config.sources, store=store
-    ) as http:  # exactly what the killed run had done when the kill came
+    with (
+        open_store(world / "db.sqlite3") as store,
+        PoliteClient(loaded.config.sources, store=store) as http,
+    ):  # exactly what the killed run had done when the kill came
         http.get(feed_url(loaded.config.sources, fetch_categories(loaded.config)), conditional=True)
     result = run_cli(*run_args(world))
     assert result.code == 0, result.text

@@ -125,7 +125,7 @@ def test_intermittent_faults_are_retried_to_completion(
     case("llm", fault, "exit 0, every summary written after retries, each paper stored once")
     edit_config(ai_world, ai_summary={"max_retries": 5})  # the product's default
     llm.fault = script  # type: ignore[assignment]
-    code, output, titles = run(ai_world, llm)
+    code, output, _titles = run(ai_world, llm)
     assert code == 0, output
     assert len(stored_summary_ids(ai_world / "db.sqlite3")) == SUMMARIES
     assert (ai_world / "out/README.md").read_text().count("🤖 AI Summary") == SUMMARIES
@@ -135,8 +135,8 @@ def test_intermittent_faults_are_retried_to_completion(
 PERSISTENT = [
     ("429 storm: every call, past max_retries", lambda: always(lambda: rate_limited(0)), "429"),
     ("HTTP 500 on every call, past max_retries", lambda: always(server_error), "500"),
-    ("timeout: answers after 1.5 s, timeout 0.3 s", lambda: always(lambda: Reply(200, b"{}", delay=1.5)),
-     "timed out"),
+    ("timeout: answers after 1.5 s, timeout 0.3 s",
+     lambda: always(lambda: Reply(200, b"{}", delay=1.5)), "timed out"),
     ("empty answer on every call", lambda: always(lambda: completion_reply("")), "empty answer"),
     ("garbage answer (HTML page, HTTP 200) on every call", lambda: always(garbage_reply), ""),
     ("answer cut off (finish_reason=length)",
@@ -186,7 +186,7 @@ def test_some_failures_are_retried_next_run_and_stored_ones_never_again(
     )
     edit_config(ai_world, ai_summary={"max_retries": 0})
     llm.fault = lambda number: server_error() if number <= 4 else None
-    code, output, first = run(ai_world, llm)
+    code, output, _first = run(ai_world, llm)
     assert code == 0, output
     stored = stored_titles(ai_world / "db.sqlite3")
     assert len(stored) == SUMMARIES - 4

@@ -106,7 +106,8 @@ def test_failed_fetch_keeps_previous_outputs(
 
 
 RECOVER = [
-    ("503 once (Retry-After: 0), then the feed", lambda a: a.fail_next("/rss/", Reply(503, b"", RA0))),
+    ("503 once (Retry-After: 0), then the feed",
+     lambda a: a.fail_next("/rss/", Reply(503, b"", RA0))),
     ("429 once (Retry-After: 1), then the feed",
      lambda a: a.fail_next("/rss/", Reply(429, b"", {"Retry-After": "1"}))),
     ("connection reset once, then the feed (backoff ~2-3 s)",

@@ -147,7 +147,7 @@ def atom_answer(
     size = max(0, min(max_results, MAX_RESULTS))
     page = entries[start : start + size]
     nsmap = {"opensearch": OPENSEARCH_NS, "arxiv": ARXIV_NS, None: ATOM_NS}
-    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=nsmap)  # type: ignore[dict-item]
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=nsmap)  # type: ignore[arg-type]
     digest = hashlib.sha1(f"{search_query}|{start}|{size}".encode()).hexdigest()[:27]
     _add(feed, "id", f"https://arxiv.org/api/{digest}")
     _add(

@@ -72,6 +72,4 @@ class TermMatcher:
         candidates = self._always.union(
             self._screen(doc.title.vocabulary), self._screen(doc.abstract.vocabulary)
         )
-        return any(
-            i in self._simple or doc.term_fields(self.terms[i]) for i in sorted(candidates)
-        )
+        return any(i in self._simple or doc.term_fields(self.terms[i]) for i in sorted(candidates))

@@ -185,8 +185,7 @@ def compile_phrase(words: Sequence[str], *, exact: bool = False, prefix: bool = 
     """Consecutive words; ``prefix`` applies to the last word only."""
     last = len(words) - 1
     return tuple(
-        word_pattern(word, exact=exact, prefix=prefix and i == last)
-        for i, word in enumerate(words)
+        word_pattern(word, exact=exact, prefix=prefix and i == last) for i, word in enumerate(words)
     )
 
 
@@ -250,7 +249,7 @@ class FieldText:
                     break
         if pattern.acronym:
             original = self.tokens
-            pass
+            found = {i for i in found if acronym_matches(pattern.word, original[i])}
         return found
 
     def contains(self, phrase: Phrase) -> bool:
