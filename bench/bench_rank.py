@@ -22,6 +22,7 @@ from pathlib import Path
 from arxivbot.config import parse_config, resolve_profiles
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.rank import RankContext, rank_day
+from arxivbot.rank.match import TermMatcher
 from arxivbot.rank.naive import naive_keep
 from arxivbot.rank.query import PaperText
 from arxivbot.rank.score import CompiledProfile
@@ -81,13 +82,12 @@ def main() -> None:
 
     started = time.perf_counter()
     compiled = CompiledProfile.of(flat, lambda _t: 0, 0)
+    matcher = TermMatcher(compiled.scoring_terms)
     frequency: dict[str, int] = {}
     for paper in papers:
-        doc = PaperText(paper)
-        for term in compiled.scoring_terms:
-            if doc.term_counts(term):
-                key = " ".join(term.match_words)
-                frequency[key] = frequency.get(key, 0) + 1
+        for term, _fields in matcher.found(PaperText(paper)):
+            key = " ".join(term.match_words)
+            frequency[key] = frequency.get(key, 0) + 1
     df_s = time.perf_counter() - started
     context = RankContext(document_frequency=lambda t: frequency.get(t, 0), total_documents=n)
     started = time.perf_counter()

@@ -86,6 +86,9 @@ class Listing:
     items: tuple[tuple[Paper, Announcement], ...]
     not_modified: bool = False  # a conditional GET answered 304
     notes: tuple[str, ...] = ()  # items skipped or defaulted while parsing, one line each
+    # (ETag, Last-Modified) of the response, saved by the store stage in the same
+    # transaction as the items: a run killed in between refetches instead of seeing 304.
+    validators: tuple[str, str] = ("", "")
 
     @property
     def is_empty(self) -> bool:

@@ -156,18 +156,17 @@ def _listing(
 def _unchanged_feed(
     loaded: LoadedConfig, store: StoreApi, http: PoliteClient, listing: Listing
 ) -> Listing:
-    """A 304 means "what you saw last time": re-process that day, or report no announcement."""
+    """A 304 means "the feed you stored last": re-process the newest stored day.
+
+    Validators are saved only together with a stored, non-empty listing (see
+    ``stages.store_listing``), so a 304 always refers to the newest stored day.
+    """
     from arxivbot.stages import listing_for_stored_day
 
-    announced = [
-        record
-        for status in ("ok", "partial", "needs-action", "no-announcement")
-        if (record := store.last_run("run", status)) is not None
-    ]
-    latest = max(announced, key=lambda r: (r.started_at, r.run_id), default=None)
-    if latest is None or latest.announced_on is None:
-        return listing  # empty: the feed still has no announcement
-    return listing_for_stored_day(loaded, store, http, latest.announced_on)
+    days = store.announcement_days()
+    if not days:
+        return replace(listing, not_modified=False)  # nothing stored: treat as no news
+    return listing_for_stored_day(loaded, store, http, max(days))
 
 
 def _summaries(

@@ -53,10 +53,12 @@ class DayOutcome:
 def store_listing(store: StoreApi, listing: Listing, config: Config) -> list[str]:
     """Save a listing's papers and announcements in one transaction; flag a small batch."""
     if listing.announced_on is None:
-        return []
+        return []  # validators of an empty feed are never saved: a 304 always means a day
     with store.transaction():
         store.upsert_papers(paper for paper, _a in listing.items)
         store.add_announcements(announcement for _p, announcement in listing.items)
+        if any(listing.validators):
+            store.put_http_cache(listing.source_url, *listing.validators)
     return _small_batch_note(store, listing, config)
 
 

@@ -53,6 +53,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     if hasattr(report, "wasxfail"):
         outcome = "xfail (known bug)"
+        props["bug"] = str(report.wasxfail).removeprefix("reason: ")
     else:
         outcome = {"passed": "pass", "failed": "FAIL", "skipped": "skipped"}[report.outcome]
     row = {"nodeid": report.nodeid, "outcome": outcome, "seconds": round(report.duration, 2)}

@@ -87,9 +87,12 @@ def test_day_switch_and_conditional_get(server: ArxivServer) -> None:
     cache = MemoryCache()
     with PoliteClient(settings, store=cache) as client:
         first = fetch_listing(client, settings, CATS)
+        assert cache.entries == {}  # validators are the store stage's to save, with the items
+        cache.put_http_cache(first.source_url, *first.validators)
         again = fetch_listing(client, settings, CATS)
         server.set_day("2026-06-03")
         next_day = fetch_listing(client, settings, CATS)
+        cache.put_http_cache(next_day.source_url, *next_day.validators)
     assert first.announced_on == date(2026, 6, 2) and len(first.items) == 483
     assert again.not_modified and again.is_empty and again.announced_on is None
     assert next_day.announced_on == date(2026, 6, 3) and not next_day.not_modified

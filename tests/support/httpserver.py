@@ -74,7 +74,7 @@ class LocalServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def route(self, prefix: str, handler: Handler, method: str = "*") -> None:
         """Longest matching prefix wins; later registrations win ties."""

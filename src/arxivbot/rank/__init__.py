@@ -85,28 +85,43 @@ def _passes_filters(
     return rules.keep(view)
 
 
+@dataclass(frozen=True)
+class _Survivor:
+    """A paper past the filters with what its text says, so its tokens can be let go.
+
+    Keeping every paper's token index until the semantic pass made ranking a large batch
+    (a corpus) hold millions of strings, and the garbage collector walked them all.
+    """
+
+    paper: Paper
+    announcement: Announcement
+    view: dict[str, Any]
+    text_components: list[ScoreComponent]  # terms, then followed authors
+    followed: bool
+    in_query: bool
+
+
 def rank_day(
     candidates: Sequence[tuple[Paper, Announcement]], profile: Profile, context: RankContext
 ) -> RankResult:
     compiled = CompiledProfile.of(profile, context.document_frequency, context.total_documents)
     rules = CustomRules.of(profile, context.custom_search_paths)
     unique = dedupe(candidates, {"id", *context.dedupe_methods})
-    survivors: list[tuple[PaperText, Announcement, dict[str, Any]]] = []
+    survivors: list[_Survivor] = []
     for paper, announcement in unique:
         doc = PaperText(paper)
         # the original's paper dict is only for user hooks: skip building it without any
         view = paper_view(paper, announcement) if rules.active else {}
         if _passes_filters(doc, compiled, rules, view):
-            survivors.append((doc, announcement, view))
+            survivors.append(_read(doc, announcement, view, compiled, profile))
     scorer = context.semantic
-    sims = scorer.similarities([doc.paper for doc, _, _ in survivors]) if scorer else {}
+    sims = scorer.similarities([s.paper for s in survivors]) if scorer else {}
     has_rules = compiled.has_rules or scorer is not None or rules.score_hook is not None
     kept: list[RankedPaper] = []
-    for doc, announcement, view in survivors:
-        ranked = _score(doc, announcement, view, compiled, rules, profile, context, sims)
-        in_query = compiled.include is None or compiled.include.matches(doc)
+    for survivor in survivors:
+        ranked = _score(survivor, rules, profile, context, sims)
         enough = ranked.score >= profile.min_score and (ranked.score > 0 or not has_rules)
-        if ranked.forced or (in_query and enough):
+        if ranked.forced or (survivor.in_query and enough):
             kept.append(ranked)
     kept.sort(key=lambda r: (-r.score, r.paper.arxiv_id))
     top = tuple(replace(r, rank=i) for i, r in enumerate(kept[: profile.max_papers], start=1))
@@ -118,28 +133,39 @@ def rank_day(
     return RankResult(top, len(kept), dropped, tuple(_notes(profile, context, rules)))
 
 
-def _score(
+def _read(
     doc: PaperText,
     announcement: Announcement,
     view: dict[str, Any],
     compiled: CompiledProfile,
+    profile: Profile,
+) -> _Survivor:
+    """Everything ranking needs from the paper's text: term and author parts, the query."""
+    components = term_components(doc, compiled, profile)
+    authors = author_components(doc, compiled, profile)
+    in_query = compiled.include is None or compiled.include.matches(doc)
+    return _Survivor(doc.paper, announcement, view, components + authors, bool(authors), in_query)
+
+
+def _score(
+    survivor: _Survivor,
     rules: CustomRules,
     profile: Profile,
     context: RankContext,
     sims: Mapping[str, Similarity],
 ) -> RankedPaper:
-    components = term_components(doc, compiled, profile)
-    authors = author_components(doc, compiled, profile)
-    components += authors
+    components = list(survivor.text_components)
     if context.semantic is not None:
-        similarity = sims.get(doc.paper.arxiv_id)
+        similarity = sims.get(survivor.paper.arxiv_id)
         components += semantic_components(similarity, context.semantic, profile)
-    custom = rules.score(view)
+    custom = rules.score(survivor.view)
     if custom:
         components.append(ScoreComponent("custom", rules.label_score, "", round(custom, 4)))
     score = round(sum(c.contribution for c in components), 4)
-    forced = bool(authors) and profile.authors.force_include
-    return RankedPaper(doc.paper, announcement, score, tuple(components), forced=forced)
+    forced = survivor.followed and profile.authors.force_include
+    return RankedPaper(
+        survivor.paper, survivor.announcement, score, tuple(components), forced=forced
+    )
 
 
 def _notes(profile: Profile, context: RankContext, rules: CustomRules) -> list[str]:

@@ -138,11 +138,14 @@ class PoliteClient:
         max_bytes: int | None = None,
         accept: str | None = None,
         ok_statuses: Collection[int] = (),
+        save_validators: bool = True,
     ) -> HttpResponse:
         """GET ``url``; raise FetchError/HttpStatusError/ResponseTooLarge on failure.
 
         ``ok_statuses`` are error statuses returned to the caller instead of raised (the API
         answers 400 with an Atom error entry whose message we want to show).
+        ``save_validators=False`` leaves saving the ETag/Last-Modified of a conditional GET to
+        the caller, for when they must only be saved together with what the body produced.
         """
         full_url = str(httpx.URL(url, params=dict(params) if params else None))
         headers = {"Accept": accept} if accept else {}
@@ -152,7 +155,7 @@ class PoliteClient:
         cap = max_bytes if max_bytes is not None else self.max_bytes
         with self._lock:
             response = self._with_retries(full_url, headers, cap, ok_statuses)
-        if cache is not None and response.status == 200:
+        if cache is not None and save_validators and response.status == 200:
             etag = response.headers.get("etag", "")
             modified = response.headers.get("last-modified", "")
             if etag or modified:

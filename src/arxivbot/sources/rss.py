@@ -334,9 +334,13 @@ def fetch_listing(
     """Fetch today's listing for ``categories`` with ONE multi-category conditional request.
 
     A 304 (unchanged since the last run) gives an empty ``Listing(not_modified=True)``.
+    The response's validators travel in ``Listing.validators``: the store stage saves them
+    with the items, so a run killed before storing the day fetches it again.
     """
     url = feed_url(settings, categories)
-    response = client.get(url, conditional=True, accept=FEED_ACCEPT)
+    response = client.get(url, conditional=True, accept=FEED_ACCEPT, save_validators=False)
     if response.not_modified:
-        return Listing(url, None, None, (), not_modified=True)
-    return parse_feed(response.content, url)
+        return Listing(response.url, None, None, (), not_modified=True)
+    listing = parse_feed(response.content, url)
+    validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
+    return replace(listing, source_url=response.url, validators=validators)
