@@ -18,6 +18,7 @@ from arxivbot.pipeline import RunOptions, run_pipeline
 from arxivbot.progress import ProgressSink, silent
 from arxivbot.stages import (
     DayOutcome,
+    papers_to_summarize,
     rank_stage,
     render_stage,
     store_listing,
@@ -89,39 +90,27 @@ def summarize_stored(
     clock: Clock = utc_now,
 ) -> tuple[list[str], list[StageIssue], str]:
     """Summarise the ranked papers of a day, or the given ids, with the configured LLM."""
-    from arxivbot.models import Announcement, AnnounceType, RankedPaper
-    from arxivbot.rank import RankResult
     from arxivbot.sources.http import PoliteClient
 
     profiles = resolve_profiles(loaded.config)
     with open_store(paths.db) as store, store.run_lock():
         if arxiv_ids:
             wanted = _parse_ids(arxiv_ids)
-            papers = store.get_papers(wanted)
-            missing = [i for i in wanted if i not in papers]
+            found = store.get_papers(wanted)
+            missing = [i for i in wanted if i not in found]
             if missing:
                 raise ArxivBotError(
                     f"not in the store: {', '.join(missing)}",
                     hint="fetch or backfill the day first",
                 )
-            ranked = tuple(
-                RankedPaper(
-                    p,
-                    Announcement(
-                        p.arxiv_id, p.version, date.today(), AnnounceType.NEW, p.primary_category
-                    ),
-                    0.0,
-                    rank=i + 1,
-                )
-                for i, p in enumerate(papers.values())
-            )
-            result = RankResult(ranked=ranked, matched=len(ranked))
-            outcome = DayOutcome(date.today(), ((profiles[0], result),))
+            papers = {profiles[0].language: [found[i] for i in wanted]}
         else:
             target = day or _latest_day(store.ranking_days(profiles[0].name), "ranked days")
             outcome = rank_stage(loaded, store, profiles, target, dry_run=False)
+            top_n = loaded.config.ai_summary.max_papers_to_summarize
+            papers = papers_to_summarize([outcome], top_n)
         with PoliteClient(loaded.config.sources, store=store) as http:
-            return summarize_stage(loaded, store, http, [outcome], force, clock, progress)
+            return summarize_stage(loaded, store, http, papers, force, clock, progress)
 
 
 def _parse_ids(values: Sequence[str]) -> list[str]:

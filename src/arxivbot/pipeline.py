@@ -25,6 +25,7 @@ from arxivbot.stages import (
     DayOutcome,
     catch_up_days,
     notify_stage,
+    papers_to_summarize,
     rank_stage,
     render_stage,
     schedule_of,
@@ -179,8 +180,10 @@ def _summaries(
     clock: Clock,
     progress: ProgressSink,
 ) -> None:
+    top_n = loaded.config.ai_summary.max_papers_to_summarize
+    papers = papers_to_summarize(outcomes, top_n)
     notes, issues, fatal = summarize_stage(
-        loaded, store, http, outcomes, options.force, clock, progress
+        loaded, store, http, papers, options.force, clock, progress
     )
     run.notes.extend(notes)
     run.issues.extend(issues)

@@ -8,7 +8,7 @@ stages, and so the CLI's single-stage commands (``rank``, ``summarize``, ``rende
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -267,16 +267,27 @@ def prompt_text(loaded: LoadedConfig) -> str | None:
     return path.read_text(encoding="utf-8")
 
 
+def papers_to_summarize(outcomes: Sequence[DayOutcome], top_n: int) -> dict[str, list[Paper]]:
+    """Each profile's top ``top_n`` papers, grouped by the profile's summary language."""
+    by_language: dict[str, dict[str, Paper]] = {}
+    for outcome in outcomes:
+        for profile, result in outcome.results:
+            bucket = by_language.setdefault(profile.language, {})
+            for item in result.ranked[:top_n]:
+                bucket.setdefault(item.paper.arxiv_id, item.paper)
+    return {language: list(papers.values()) for language, papers in by_language.items()}
+
+
 def summarize_stage(
     loaded: LoadedConfig,
     store: StoreApi,
     http: PoliteClient | None,
-    outcomes: Sequence[DayOutcome],
+    by_language: Mapping[str, Sequence[Paper]],
     force: bool,
     clock: Clock,
     progress: ProgressSink = silent,
 ) -> tuple[list[str], list[StageIssue], str]:
-    """Summarise each profile's top papers (per language), paying once per paper.
+    """Summarise papers in each language, paying once per (paper, version, model, prompt).
 
     Returns notes, per-paper issues, and a fatal message ("" if none) when the provider
     refuses every call (bad key, unknown model): the user must act.
@@ -285,19 +296,12 @@ def summarize_stage(
 
     config = loaded.config
     settings = config.ai_summary
-    by_language: dict[str, dict[str, Paper]] = {}
-    for outcome in outcomes:
-        for profile, result in outcome.results:
-            top = result.ranked[: settings.max_papers_to_summarize]
-            bucket = by_language.setdefault(profile.language, {})
-            for item in top:
-                bucket.setdefault(item.paper.arxiv_id, item.paper)
     notes: list[str] = []
     issues: list[StageIssue] = []
     cache_dir = loaded.resolve(config.store.cache_dir)
     for language, papers in by_language.items():
         run = summarize_papers(
-            list(papers.values()),
+            list(papers),
             settings,
             store=store,
             http=http,
