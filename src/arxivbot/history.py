@@ -173,8 +173,8 @@ def plan_backfill(
 
     Days after the latest published announcement are left out: the API has nothing yet.
     """
+    from arxivbot.ingest import schedule_of
     from arxivbot.sources.backfill import estimate_requests
-    from arxivbot.stages import schedule_of
 
     if end < start:
         raise QueryError(f"--to {end} is before --from {start}")
@@ -205,8 +205,9 @@ def backfill(
     clock: Clock = utc_now,
 ) -> BackfillReport:
     """Fetch each planned day, store and rank it; resumable (stored days are skipped)."""
+    from arxivbot.ingest import backfill_listing, store_listing
     from arxivbot.sources.http import PoliteClient
-    from arxivbot.stages import backfill_listing, rank_stage, render_stage, store_listing
+    from arxivbot.stages import rank_stage, render_stage
 
     profiles = resolve_profiles(loaded.config)
     filled: list[date] = []

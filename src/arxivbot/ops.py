@@ -12,6 +12,7 @@ from arxivbot.doctor import doctor
 from arxivbot.errors import ArxivBotError, ConfigError
 from arxivbot.history import BackfillPlan, backfill, hit_json, plan_backfill, search_history
 from arxivbot.ids import parse_arxiv_id
+from arxivbot.ingest import store_listing
 from arxivbot.models import Listing, StageIssue
 from arxivbot.paths import Paths, resolve_paths
 from arxivbot.pipeline import RunOptions, run_pipeline
@@ -21,7 +22,6 @@ from arxivbot.stages import (
     papers_to_summarize,
     rank_stage,
     render_stage,
-    store_listing,
     summarize_stage,
 )
 from arxivbot.starter import write_starter

@@ -17,19 +17,18 @@ from pathlib import Path
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
 from arxivbot.errors import FetchError
+from arxivbot.ingest import catch_up_days, listing_for_stored_day, schedule_of, store_listing
 from arxivbot.models import DayStats, Listing, RunReport, StageIssue
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
 from arxivbot.sources.http import PoliteClient
 from arxivbot.sources.rss import fetch_listing
 from arxivbot.stages import (
     DayOutcome,
-    catch_up_days,
+    notify_empty_stage,
     notify_stage,
     papers_to_summarize,
     rank_stage,
     render_stage,
-    schedule_of,
-    store_listing,
     summarize_stage,
 )
 from arxivbot.store import open_store
@@ -142,8 +141,6 @@ def _listing(
 ) -> Listing:
     categories = fetch_categories(loaded.config)
     if options.day is not None:
-        from arxivbot.stages import listing_for_stored_day
-
         progress(ProgressEvent("fetch", f"announcement of {options.day}"))
         return listing_for_stored_day(loaded, store, http, options.day)
     progress(ProgressEvent("fetch", f"{loaded.config.sources.rss_base} {'+'.join(categories)}"))
@@ -160,10 +157,8 @@ def _unchanged_feed(
     """A 304 means "the feed you stored last": re-process the newest stored day.
 
     Validators are saved only together with a stored, non-empty listing (see
-    ``stages.store_listing``), so a 304 always refers to the newest stored day.
+    ``ingest.store_listing``), so a 304 always refers to the newest stored day.
     """
-    from arxivbot.stages import listing_for_stored_day
-
     days = store.announcement_days()
     if not days:
         return replace(listing, not_modified=False)  # nothing stored: treat as no news
@@ -209,8 +204,6 @@ def _no_announcement(
             render_stage(loaded, store, profiles, options.output_dir, clock, notice=run.notes[-1])
         )
     if options.notify and not options.dry_run:
-        from arxivbot.stages import notify_empty_stage
-
         run.issues.extend(notify_empty_stage(loaded, store, profiles, clock, upcoming))
     status = "dry-run" if options.dry_run else "no-announcement"
     return _report(run, clock, status, None, DayStats())

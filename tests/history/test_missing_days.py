@@ -1,4 +1,4 @@
-"""`stages.missing_days`: which announcement days a run must catch up."""
+"""`ingest.missing_days`: which announcement days a run must catch up."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from arxivbot.calendar import schedule_with
+from arxivbot.ingest import missing_days
 from arxivbot.models import Announcement, AnnounceType, Paper
-from arxivbot.stages import missing_days
 from arxivbot.store import Store, open_store
 
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from arxivbot.cli import main
 from arxivbot.config import LoadedConfig, load_config
 from arxivbot.history import search_history
+from arxivbot.ingest import store_listing
 from arxivbot.paths import Paths
 from arxivbot.rank.query import parse_query
 from arxivbot.sources.rss import parse_feed
-from arxivbot.stages import store_listing
 from arxivbot.store import SearchFilters, open_store
 from support.fixtures import feed_path, seed_config_path
 
