@@ -7,117 +7,30 @@ usage, 3 another run holds the lock, 4 finished but you must act (e.g. the LLM k
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from arxivbot import ops
+from arxivbot.cli_common import ArxivbotGroup, command_context, common_options, parse_day
 from arxivbot.cli_output import Console, print_report
-from arxivbot.config import LoadedConfig, load_config
-from arxivbot.errors import ArxivBotError, ConfigError
+from arxivbot.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FOR_STATUS = {"ok": 0, "partial": 0, "no-announcement": 0, "dry-run": 0, "failed": 1}
 
 
-def _common(fn: F) -> F:
-    """--config / --db / --output / -v / -q on every command that reads a config."""
-    options = [
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json.",
-        ),
-        click.option(
-            "--db",
-            "db_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config.",
-        ),
-        click.option(
-            "--output",
-            "output_dir",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config.",
-        ),
-        click.option("-v", "--verbose", count=True, help="More detail."),
-        click.option("-q", "--quiet", is_flag=True, help="Only errors and the final line."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
-
-
-def _context(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
-) -> tuple[LoadedConfig, ops.Paths, Console]:
-    console = Console(verbose=verbose, quiet=quiet)
-    console.setup_logging()
-    path = config_path or Path(os.environ.get("ARXIVBOT_CONFIG", "config.json"))
-    if config_path is None and not path.exists() and not os.environ.get("ARXIVBOT_CONFIG"):
-        toml = Path("config.toml")
-        path = toml if toml.exists() else path
-    loaded = load_config(path)
-    for warning in loaded.warnings:
-        console.warn(warning)
-    return loaded, ops.resolve_paths(loaded, db_path, output_dir), console
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
-class _Group(click.Group):
-    """Turns every ArxivBotError into one clear line and its exit code, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ArxivBotError as exc:
-            Console().error(str(exc))
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            Console().error("interrupted; the store is consistent and the next run resumes")
-            sys.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
-            raise
-        except Exception as exc:  # a bug: one clear line, the traceback only on request
-            console = Console()
-            if os.environ.get("ARXIVBOT_TRACEBACK"):
-                console.err.print_exception()
-            console.error(
-                f"unexpected {type(exc).__name__}: {exc} — this is a bug in arxivbot; "
-                "set ARXIVBOT_TRACEBACK=1 to see the traceback and please report it"
-            )
-            sys.exit(1)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ArxivbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="arxivbot")
 def main() -> None:
     """arxivbot: your ranked, summarised arXiv digest every announcement day."""
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--date", "day", default=None, help="Re-process this announcement day (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Re-summarise and re-render even if nothing changed.")
 @click.option("--dry-run", is_flag=True, help="Fetch and rank only; write nothing, call no LLM.")
@@ -138,11 +51,11 @@ def run(
     no_catch_up: bool,
 ) -> None:
     """Fetch the latest announcement, rank, summarise, and publish the digest."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     options = ops.RunOptions(
         db_path=paths.db,
         output_dir=paths.output,
-        day=_date(day),
+        day=parse_day(day),
         force=force,
         dry_run=dry_run,
         summaries=not no_summaries,
@@ -156,7 +69,7 @@ def run(
 
 
 @main.command()
-@_common
+@common_options
 def fetch(
     config_path: Path | None,
     db_path: Path | None,
@@ -165,13 +78,13 @@ def fetch(
     quiet: bool,
 ) -> None:
     """Fetch the latest announcement into the store (no ranking, no outputs)."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     listing = ops.fetch_latest(loaded, paths)
     console.line(ops.describe_listing(listing))
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--date", "day", default=None, help="Announcement day (default: latest stored).")
 def rank(
     config_path: Path | None,
@@ -182,13 +95,13 @@ def rank(
     day: str | None,
 ) -> None:
     """Rank a stored announcement day for every profile and show the top papers."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
-    outcome = ops.rank_stored(loaded, paths, _date(day))
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    outcome = ops.rank_stored(loaded, paths, parse_day(day))
     console.ranking(outcome)
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
 @click.option("--ids", multiple=True, help="arXiv ids to summarise (repeatable).")
 @click.option("--force", is_flag=True, help="Summarise again even if a summary exists.")
@@ -203,15 +116,15 @@ def summarize(
     force: bool,
 ) -> None:
     """Summarise stored papers with the configured LLM (paid once per paper)."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     with console.progress() as sink:
-        notes, issues, fatal = ops.summarize_stored(loaded, paths, _date(day), ids, force, sink)
+        notes, issues, fatal = ops.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
     console.notes(notes, issues)
     sys.exit(4 if fatal else 0)
 
 
 @main.command()
-@_common
+@common_options
 def render(
     config_path: Path | None,
     db_path: Path | None,
@@ -220,13 +133,13 @@ def render(
     quiet: bool,
 ) -> None:
     """Write README, papers.json, feeds and the static site from the store."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     written = ops.render_outputs(loaded, paths)
     console.line(f"wrote {len(written)} files into {paths.output}")
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--from", "start", required=True, help="First announcement day (YYYY-MM-DD).")
 @click.option("--to", "end", required=True, help="Last announcement day (YYYY-MM-DD).")
 @click.option("--yes", is_flag=True, help="Do not ask before starting.")
@@ -241,8 +154,8 @@ def backfill(
     yes: bool,
 ) -> None:
     """Fill announcement days from the arXiv API (resumable, rate-limited)."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
-    first, last = _date(start), _date(end)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    first, last = parse_day(start), parse_day(end)
     assert first is not None and last is not None
     plan = ops.plan_backfill(loaded, paths, first, last)
     console.line(plan.describe())
@@ -257,7 +170,7 @@ def backfill(
 
 
 @main.command()
-@_common
+@common_options
 @click.argument("query")
 @click.option("--from", "start", default=None, help="Earliest announcement day.")
 @click.option("--to", "end", default=None, help="Latest announcement day.")
@@ -278,8 +191,10 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the stored history (query language or free text)."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
-    hits = ops.search_history(loaded, paths, query, _date(start), _date(end), category, limit)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    hits = ops.search_history(
+        loaded, paths, query, parse_day(start), parse_day(end), category, limit
+    )
     if as_json:
         for hit in hits:
             click.echo(json.dumps(ops.hit_json(hit), ensure_ascii=False))
@@ -288,7 +203,7 @@ def search(
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--host", default=None, help="Bind address (default from config).")
 @click.option("--port", default=None, type=int, help="Port (default from config).")
 @click.option("--no-scheduler", is_flag=True, help="Serve only; do not run on the schedule.")
@@ -303,7 +218,7 @@ def serve(
     no_scheduler: bool,
 ) -> None:
     """Serve the site, feeds, search and JSON API; run the pipeline on the schedule."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     console.line(
         f"serving on http://{host or loaded.config.server.host}:{port or loaded.config.server.port}"
     )
@@ -311,7 +226,7 @@ def serve(
 
 
 @main.command()
-@_common
+@common_options
 def doctor(
     config_path: Path | None,
     db_path: Path | None,
@@ -320,14 +235,14 @@ def doctor(
     quiet: bool,
 ) -> None:
     """Check config, environment, store and reachability; say what to fix."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
     checks = ops.doctor(loaded, paths)
     console.checks(checks)
     sys.exit(0 if all(c.ok or not c.required for c in checks) else 1)
 
 
 def _feedback_command(value: int) -> Callable[..., None]:
-    @_common
+    @common_options
     @click.argument("arxiv_ids", nargs=-1, required=True)
     @click.option("--profile", default=None, help="Profile (default: the first).")
     def command(
@@ -339,7 +254,7 @@ def _feedback_command(value: int) -> Callable[..., None]:
         arxiv_ids: tuple[str, ...],
         profile: str | None,
     ) -> None:
-        loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
+        loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
         for message in ops.feedback(loaded, paths, arxiv_ids, value, profile):
             console.line(message)
 
@@ -355,7 +270,7 @@ main.command("dislike", help="Mark papers you dislike: similar papers rank lower
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--test", "test_message", is_flag=True, help="Send a test message to each target.")
 @click.option("--resend", is_flag=True, help="Send again even if already sent for that day.")
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
@@ -370,8 +285,8 @@ def notify(
     day: str | None,
 ) -> None:
     """Send the digest (or a test message) to the configured email/chat targets."""
-    loaded, paths, console = _context(config_path, db_path, output_dir, verbose, quiet)
-    deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=_date(day))
+    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=parse_day(day))
     console.deliveries(deliveries)
     sys.exit(0 if all(d.ok or d.skipped for d in deliveries) else 1)
 

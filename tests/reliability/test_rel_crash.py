@@ -175,15 +175,10 @@ def stored_days(db: Path) -> set[str]:
         return {d.isoformat() for d in store.announcement_days()}
 
 
-UNFINISHED_DAY_BUG = (
-    "BUG: pipeline._unchanged_feed re-processes the day of the last *finished* run when the "
-    "feed answers 304, but a killed run already stored the feed's ETag for the newer day "
-    "(2026-06-03): the re-run ranks/summarises 2026-06-02 instead and the killed day's "
-    "missing summaries are never made"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=UNFINISHED_DAY_BUG)
+# Regression guards: before the validators moved to Listing.validators (saved by
+# stages.store_listing), PoliteClient stored the feed's ETag on the 200 itself and
+# pipeline._unchanged_feed re-processed the day of the last *finished* run on a 304, so a
+# run killed after the fetch lost or never finished the newer day.
 def test_rerun_after_a_kill_during_summaries_finishes_that_day(
     crash_world: Path, arxiv: ArxivServer, llm: FakeLlm, case: Describe
 ) -> None:
@@ -191,7 +186,7 @@ def test_rerun_after_a_kill_during_summaries_finishes_that_day(
         "crash",
         "SIGKILL during summaries of 2026-06-03, then a re-run (feed unchanged: HTTP 304)",
         "the re-run resumes 2026-06-03: its remaining summaries are made, nothing else paid",
-        "the killed day's remaining summaries (never made) — see known bug",
+        "only the calls in flight at the kill",
     )
     arxiv.set_day("2026-06-03")
     rc, where = kill_during("summaries", 0, crash_world, arxiv, llm)
@@ -204,9 +199,6 @@ def test_rerun_after_a_kill_during_summaries_finishes_that_day(
     assert readme.count("🤖 AI Summary") == SUMMARIES
 
 
-@pytest.mark.xfail(strict=True, reason=UNFINISHED_DAY_BUG.replace(
-    "a killed run already stored", "PoliteClient.get(conditional=True) stores"
-) + "; killed between the feed's 200 and store_listing, the new day is never stored")  # fmt: skip
 def test_kill_between_fetch_and_store_does_not_lose_the_day(
     world: Path, arxiv: ArxivServer, case: Describe
 ) -> None:
@@ -214,7 +206,7 @@ def test_kill_between_fetch_and_store_does_not_lose_the_day(
         "crash",
         "killed after the feed's HTTP 200 but before the listing is stored",
         "the re-run still stores and publishes 2026-06-03 (no 304 for an unstored day)",
-        "the whole 2026-06-03 announcement — see known bug",
+        "nothing: the day is fetched again",
     )
     arxiv.set_day("2026-06-03")
     loaded = load_config(world / "config.json")
