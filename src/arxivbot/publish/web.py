@@ -12,6 +12,7 @@ anything unexpected a bare 500 JSON body (details go to the log).
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import os
@@ -244,6 +245,14 @@ for _fmt, _path, _per_category in FEED_ROUTES:
 
 
 # -- the static site -------------------------------------------------------------------------
+@site_router.get("/static/server.js", include_in_schema=False)
+def server_js(state: StateDep) -> Response:
+    """Tells the site's feedback.js that an API is here (the static file says null)."""
+    feedback = bool(os.environ.get(state.config.server.admin_token_env, "").strip())
+    text = f"window.arxivbotServer = {json.dumps({'feedback': feedback})};\n"
+    return Response(text, media_type="text/javascript", headers={"Cache-Control": "no-store"})
+
+
 @site_router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def site_file(request: Request, state: StateDep, path: str) -> Response:
     file = site_file_for(state, path)

@@ -26,7 +26,7 @@ from arxivbot.render.markdown import clean_text, markdown_to_safe_html
 from arxivbot.render.stats import site_charts
 from arxivbot.render.templating import environment, summary_label
 
-STATIC_FILES = ("style.css", "search.js")
+STATIC_FILES = ("style.css", "search.js", "feedback.js")
 
 
 @dataclass(frozen=True)
@@ -119,11 +119,17 @@ def write_site(
     return writer.written
 
 
+# What a static host tells feedback.js: no API here. `arxivbot serve` answers this path itself.
+STATIC_SERVER_JS = "window.arxivbotServer = null;\n"
+
+
 def _write_static(writer: _SiteWriter) -> None:
     folder = resources.files("arxivbot") / "static"
     for name in STATIC_FILES:
         target = writer.out_dir / "static" / name
         writer.written.append(atomic_write_bytes(target, (folder / name).read_bytes()))
+    server_js = writer.out_dir / "static" / "server.js"
+    writer.written.append(atomic_write_bytes(server_js, STATIC_SERVER_JS.encode()))
 
 
 def _day_href(day: date, root: str) -> str:
