@@ -129,3 +129,16 @@ def test_arxiv_unreachable_fails_and_keeps_outputs(workdir: Path, arxiv: ArxivSe
     assert code == 1, output
     assert "503" in output
     assert (workdir / "out/README.md").read_bytes() == before
+
+
+def test_unusually_small_batch_is_flagged(workdir: Path, arxiv: ArxivServer) -> None:
+    for day in ("2026-06-18", "2026-06-19", "2026-06-23", "2026-06-24"):
+        arxiv.set_day(day)
+        assert invoke(*RUN)[0] == 0
+    arxiv.set_day("2026-06-25")  # the recorded partial day: 3 first announcements
+    code, output = invoke(*RUN)
+    assert code == 0, output
+    assert "small batch" in output
+    db = sqlite3.connect(workdir / "db.sqlite3")
+    (report,) = db.execute("SELECT report FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert "small batch" in report
