@@ -26,3 +26,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temp_files(folder: Path) -> int:
+    """Delete temp files a killed writer left behind (``.NAME.*.tmp``); call under the run lock."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for leftover in folder.rglob(".*.tmp"):
+        if leftover.is_file():
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed

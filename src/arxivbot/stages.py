@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from arxivbot.clock import Clock
 from arxivbot.config import Config, LoadedConfig, Profile
 from arxivbot.digest import ALL_TYPES, FIRST, load_digest, load_history
+from arxivbot.fsutil import remove_stale_temp_files
 from arxivbot.models import Announcement, Digest, Listing, Paper, StageIssue
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
 from arxivbot.rank import RankContext, RankResult, rank_day
@@ -139,19 +140,9 @@ def api_key(config: Config) -> str | None:
 
 
 def prompt_text(loaded: LoadedConfig) -> str | None:
+    """The user's prompt (its existence was checked when the config was loaded)."""
     prompt_file = loaded.config.ai_summary.prompt_file
-    if not prompt_file:
-        return None
-    path = loaded.resolve(prompt_file)
-    if not path.is_file():
-        from arxivbot.errors import ConfigError
-
-        raise ConfigError(
-            f"ai_summary.prompt_file not found: {path}",
-            key="ai_summary.prompt_file",
-            hint="point it at your prompt file or remove the key to use the built-in prompt",
-        )
-    return path.read_text(encoding="utf-8")
+    return loaded.resolve(prompt_file).read_text(encoding="utf-8") if prompt_file else None
 
 
 def papers_to_summarize(outcomes: Sequence[DayOutcome], top_n: int) -> dict[str, list[Paper]]:
@@ -232,6 +223,7 @@ def render_stage(
     config = loaded.config
     template = _readme_template(loaded)
     written: list[str] = []
+    remove_stale_temp_files(output_dir)
     for profile in profiles:
         out = output_dir / profile.output_subdir if profile.output_subdir else output_dir
         history = load_history(store, profile, clock, days=config.output.feed_days)

@@ -127,7 +127,7 @@ def test_display_limit_and_notice(history: list[Digest], config: Config) -> None
     profile = resolve_profiles(limited)[0]
     text = render_readme(history[0], profile, limited, notice="No announcement today.",
                          generated_at=GENERATED)  # fmt: skip
-    assert "### 2. " in text and "### 3. " not in text
+    assert re.search(r"^### 2\. ", text, re.M) and not re.search(r"^### 3\. ", text, re.M)
     assert "- **Total Papers Found**: 2" in text
     assert "> ℹ️ No announcement today." in text
 

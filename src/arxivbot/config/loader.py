@@ -53,7 +53,24 @@ def load_config(path: str | Path | None, environ: Mapping[str, str] | None = Non
     raw: dict[str, Any] = {} if path is None else _read(Path(path))
     config = parse_config(raw)
     config = _apply_env(config, env)
-    return LoadedConfig(config, Path(path).resolve() if path else None, unknown_keys(config))
+    loaded = LoadedConfig(config, Path(path).resolve() if path else None, unknown_keys(config))
+    _check_files(loaded)
+    return loaded
+
+
+def _check_files(loaded: LoadedConfig) -> None:
+    """Files the config names must exist: say so now, not after fetching and ranking."""
+    config = loaded.config
+    named = [("output.readme_template", config.output.readme_template)]
+    if config.ai_summary.enabled:
+        named.append(("ai_summary.prompt_file", config.ai_summary.prompt_file))
+    for key, value in named:
+        if value and not loaded.resolve(value).is_file():
+            raise ConfigError(
+                f"config key '{key}': file not found: {loaded.resolve(value)}",
+                key=key,
+                hint="create the file, fix its path (relative to the config) or remove the key",
+            )
 
 
 def parse_config(raw: Mapping[str, Any]) -> Config:
@@ -69,7 +86,13 @@ def _read(path: Path) -> dict[str, Any]:
             f"config file not found: {path}",
             hint="create one with 'arxivbot init' or pass --config PATH",
         )
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path.name} is not UTF-8 text (bad byte at offset {exc.start})",
+            hint="save the file as UTF-8",
+        ) from None
     try:
         data: Any = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
     except json.JSONDecodeError as exc:

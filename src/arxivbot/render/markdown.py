@@ -82,7 +82,8 @@ def safe_summary_markdown(text: str) -> str:
     the original bot did, but: every ``<`` outside code becomes ``&lt;`` (no raw HTML, so no
     ``</details>``, ``<script>`` or comment can escape the block); a code fence left open
     is closed (it would swallow the closing ``</details>``); links and reference
-    definitions with script/data schemes lose their link syntax; invisible characters go.
+    definitions with script/data schemes lose their link syntax; invisible characters go;
+    headings are demoted three levels so none outranks the digest's own ``###`` entries.
     """
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     out: list[str] = []
@@ -109,7 +110,15 @@ def _closes(fence: str, marker: str, line: str) -> bool:
     return marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(fence[0])
 
 
+_ATX_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+HEADING_DEMOTION = 3  # paper entries are h3: a summary's own headings must rank below them
+
+
 def _neutralise_line(line: str) -> str:
+    # "### 99. [Fake paper](...)" in a summary must not pose as a digest entry.
+    line = _ATX_HEADING_RE.sub(
+        lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + HEADING_DEMOTION), line
+    )
     line = _BAD_REFDEF_RE.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]:", line)
     parts: list[str] = []
     last = 0

@@ -12,6 +12,7 @@ from arxivbot.store.api import RunRecord
 from arxivbot.store.codec import day_text, dt_text, must_dt, text_day, text_dt
 
 RUNNING = "running"
+KILLED = "killed"
 
 
 def report_to_json(report: RunReport) -> str:
@@ -67,6 +68,12 @@ def report_from_json(text: str) -> RunReport:
 
 
 def start_run(conn: sqlite3.Connection, kind: str, started_at: datetime) -> int:
+    """Record a new run. Callers hold the run lock, so a row still "running" belongs to a
+    process that died (SIGKILL, power loss): it is closed as "killed" first."""
+    conn.execute(
+        "UPDATE runs SET status = ?, finished_at = ? WHERE status = ?",
+        (KILLED, dt_text(started_at), RUNNING),
+    )
     row = conn.execute(
         "INSERT INTO runs (kind, started_at, status) VALUES (?,?,?) RETURNING id",
         (kind, dt_text(started_at), RUNNING),

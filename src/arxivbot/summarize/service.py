@@ -11,6 +11,7 @@ thread (SQLite connections are per thread); worker threads only fetch text and c
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -107,6 +108,7 @@ def summarize_papers(
     mode = resolve_mode(settings, http is not None)
     run = _Run(papers, settings, store, clock, lang, on_progress)
     run.phash = prompt_hash(prompt, mode)
+    run.secret = api_key or ""
     if not settings.enabled:
         return run.skip("ai_summary.enabled is false")
     if not force:
@@ -139,6 +141,10 @@ def summarize_papers(
     return run.result()
 
 
+# sk-..., key-..., and long opaque tokens right after "key"; providers quote keys in errors.
+_KEY_LIKE = re.compile(r"\b(?:sk|pk|key|rk)-[A-Za-z0-9_\-*]{6,}|(?<=key: )\S{8,}", re.I)
+
+
 @dataclass
 class _Run:
     papers: Sequence[Paper]
@@ -155,6 +161,7 @@ class _Run:
     skipped_reason: str = ""
     fatal: str = ""
     done: int = 0
+    secret: str = ""  # the API key: scrubbed from every message (providers echo it on 401)
 
     def __post_init__(self) -> None:
         unique = {paper.arxiv_id: paper for paper in self.papers}
@@ -246,14 +253,21 @@ class _Run:
         assert error is not None
         if isinstance(error, LlmFatalError):
             if not self.fatal:
-                self.fatal = str(error)
+                self.fatal = self._scrub(str(error))
                 self.failures.append(StageIssue("summarize", self.settings.model, self.fatal))
                 self.notes.append(f"AI summaries stopped: {self.fatal}")
             self.todo.appendleft(paper)  # not this paper's fault: it counts as not attempted
             return
         self._count("failures")
-        self.failures.append(StageIssue("summarize", paper.arxiv_id, str(error)))
-        self._progress(paper, "failed", str(error))
+        message = self._scrub(str(error))
+        self.failures.append(StageIssue("summarize", paper.arxiv_id, message))
+        self._progress(paper, "failed", message)
+
+    def _scrub(self, text: str) -> str:
+        """Remove the API key, and anything shaped like one, from a message we will show."""
+        if self.secret:
+            text = text.replace(self.secret, "[redacted]")
+        return _KEY_LIKE.sub("[redacted]", text)
 
     def _offline_for_rest(self) -> None:
         if not self.settings.offline_fallback:
