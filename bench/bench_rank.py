@@ -22,9 +22,9 @@ from pathlib import Path
 from arxivbot.config import parse_config, resolve_profiles
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.rank import RankContext, rank_day
+from arxivbot.rank.document import PaperText
 from arxivbot.rank.match import TermMatcher
 from arxivbot.rank.naive import naive_keep
-from arxivbot.rank.query import PaperText
 from arxivbot.rank.score import CompiledProfile
 from arxivbot.sources.oai import parse_list_records
 

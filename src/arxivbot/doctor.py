@@ -97,15 +97,6 @@ def _summary_checks(loaded: LoadedConfig) -> list[Check]:
                 required=False,
             )
         )
-    if settings.prompt_file and not loaded.resolve(settings.prompt_file).is_file():
-        checks.append(
-            Check(
-                "prompt file",
-                False,
-                f"{settings.prompt_file} not found",
-                "fix ai_summary.prompt_file or remove it to use the built-in prompt",
-            )
-        )
     return checks
 
 

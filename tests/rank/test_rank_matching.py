@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from arxivbot.errors import QueryError
 from arxivbot.models import Paper
+from arxivbot.rank.document import PaperText
 from arxivbot.rank.match import TermMatcher
-from arxivbot.rank.query import PaperText, parse_query
+from arxivbot.rank.query import parse_query
 from arxivbot.rank.text import (
     FieldText,
     bases,

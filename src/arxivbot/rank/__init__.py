@@ -20,7 +20,8 @@ from arxivbot.config import Profile
 from arxivbot.models import Announcement, Paper, RankedPaper, ScoreComponent
 from arxivbot.rank.custom import CustomRules, paper_view
 from arxivbot.rank.dedupe import dedupe, normalised_title
-from arxivbot.rank.query import PaperText, Query, parse_query
+from arxivbot.rank.document import PaperText
+from arxivbot.rank.query import Query, parse_query
 from arxivbot.rank.score import (
     CompiledProfile,
     author_components,

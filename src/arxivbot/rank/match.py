@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from arxivbot.rank.query import PaperText, Term
+from arxivbot.rank.document import PaperText
+from arxivbot.rank.query import Term
 
 TermHit = tuple[Term, list[str]]  # a term and the fields it occurs in
 

@@ -24,8 +24,9 @@ from arxivbot.config import Profile
 from arxivbot.errors import QueryError
 from arxivbot.models import ScoreComponent
 from arxivbot.rank.authors import AuthorList
+from arxivbot.rank.document import PaperText
 from arxivbot.rank.match import TermMatcher
-from arxivbot.rank.query import PaperText, Query, Term, keywords_query, parse_query
+from arxivbot.rank.query import Query, Term, keywords_query, parse_query
 from arxivbot.rank.semantic import SemanticScorer, Similarity, ramp
 from arxivbot.rank.text import word_matches
 
