@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from arxivbot import ops
-from arxivbot.cli_common import ArxivbotGroup, command_context, common_options, parse_day
+from arxivbot.cli_common import ArxivbotGroup, Context, parse_day, with_context
 from arxivbot.cli_output import Console, print_report
 from arxivbot.errors import ConfigError
 
@@ -30,7 +30,7 @@ def main() -> None:
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--date", "day", default=None, help="Re-process this announcement day (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Re-summarise and re-render even if nothing changed.")
 @click.option("--dry-run", is_flag=True, help="Fetch and rank only; write nothing, call no LLM.")
@@ -38,11 +38,7 @@ def main() -> None:
 @click.option("--no-notify", is_flag=True, help="Send no notifications.")
 @click.option("--no-catch-up", is_flag=True, help="Do not back-fill missed announcement days.")
 def run(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     day: str | None,
     force: bool,
     dry_run: bool,
@@ -51,7 +47,7 @@ def run(
     no_catch_up: bool,
 ) -> None:
     """Fetch the latest announcement, rank, summarise, and publish the digest."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     options = ops.RunOptions(
         db_path=paths.db,
         output_dir=paths.output,
@@ -69,54 +65,42 @@ def run(
 
 
 @main.command()
-@common_options
+@with_context
 def fetch(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
 ) -> None:
     """Fetch the latest announcement into the store (no ranking, no outputs)."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     listing = ops.fetch_latest(loaded, paths)
     console.line(ops.describe_listing(listing))
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--date", "day", default=None, help="Announcement day (default: latest stored).")
 def rank(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     day: str | None,
 ) -> None:
     """Rank a stored announcement day for every profile and show the top papers."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     outcome = ops.rank_stored(loaded, paths, parse_day(day))
     console.ranking(outcome)
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
 @click.option("--ids", multiple=True, help="arXiv ids to summarise (repeatable).")
 @click.option("--force", is_flag=True, help="Summarise again even if a summary exists.")
 def summarize(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     day: str | None,
     ids: tuple[str, ...],
     force: bool,
 ) -> None:
     """Summarise stored papers with the configured LLM (paid once per paper)."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     with console.progress() as sink:
         notes, issues, fatal = ops.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
     console.notes(notes, issues)
@@ -124,37 +108,29 @@ def summarize(
 
 
 @main.command()
-@common_options
+@with_context
 def render(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
 ) -> None:
     """Write README, papers.json, feeds and the static site from the store."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     written = ops.render_outputs(loaded, paths)
     console.line(f"wrote {len(written)} files into {paths.output}")
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--from", "start", required=True, help="First announcement day (YYYY-MM-DD).")
 @click.option("--to", "end", required=True, help="Last announcement day (YYYY-MM-DD).")
 @click.option("--yes", is_flag=True, help="Do not ask before starting.")
 def backfill(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     start: str,
     end: str,
     yes: bool,
 ) -> None:
     """Fill announcement days from the arXiv API (resumable, rate-limited)."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     first, last = parse_day(start), parse_day(end)
     assert first is not None and last is not None
     plan = ops.plan_backfill(loaded, paths, first, last)
@@ -170,7 +146,7 @@ def backfill(
 
 
 @main.command()
-@common_options
+@with_context
 @click.argument("query")
 @click.option("--from", "start", default=None, help="Earliest announcement day.")
 @click.option("--to", "end", default=None, help="Latest announcement day.")
@@ -178,11 +154,7 @@ def backfill(
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 def search(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     query: str,
     start: str | None,
     end: str | None,
@@ -191,7 +163,7 @@ def search(
     as_json: bool,
 ) -> None:
     """Search the stored history (query language or free text)."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     hits = ops.search_history(
         loaded, paths, query, parse_day(start), parse_day(end), category, limit
     )
@@ -203,22 +175,18 @@ def search(
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--host", default=None, help="Bind address (default from config).")
 @click.option("--port", default=None, type=int, help="Port (default from config).")
 @click.option("--no-scheduler", is_flag=True, help="Serve only; do not run on the schedule.")
 def serve(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     host: str | None,
     port: int | None,
     no_scheduler: bool,
 ) -> None:
     """Serve the site, feeds, search and JSON API; run the pipeline on the schedule."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     console.line(
         f"serving on http://{host or loaded.config.server.host}:{port or loaded.config.server.port}"
     )
@@ -226,35 +194,27 @@ def serve(
 
 
 @main.command()
-@common_options
+@with_context
 def doctor(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
 ) -> None:
     """Check config, environment, store and reachability; say what to fix."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     checks = ops.doctor(loaded, paths)
     console.checks(checks)
     sys.exit(0 if all(c.ok or not c.required for c in checks) else 1)
 
 
 def _feedback_command(value: int) -> Callable[..., None]:
-    @common_options
+    @with_context
     @click.argument("arxiv_ids", nargs=-1, required=True)
     @click.option("--profile", default=None, help="Profile (default: the first).")
     def command(
-        config_path: Path | None,
-        db_path: Path | None,
-        output_dir: Path | None,
-        verbose: int,
-        quiet: bool,
+        ctx: Context,
         arxiv_ids: tuple[str, ...],
         profile: str | None,
     ) -> None:
-        loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+        loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
         for message in ops.feedback(loaded, paths, arxiv_ids, value, profile):
             console.line(message)
 
@@ -270,22 +230,18 @@ main.command("dislike", help="Mark papers you dislike: similar papers rank lower
 
 
 @main.command()
-@common_options
+@with_context
 @click.option("--test", "test_message", is_flag=True, help="Send a test message to each target.")
 @click.option("--resend", is_flag=True, help="Send again even if already sent for that day.")
 @click.option("--date", "day", default=None, help="Announcement day (default: latest ranked).")
 def notify(
-    config_path: Path | None,
-    db_path: Path | None,
-    output_dir: Path | None,
-    verbose: int,
-    quiet: bool,
+    ctx: Context,
     test_message: bool,
     resend: bool,
     day: str | None,
 ) -> None:
     """Send the digest (or a test message) to the configured email/chat targets."""
-    loaded, paths, console = command_context(config_path, db_path, output_dir, verbose, quiet)
+    loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=parse_day(day))
     console.deliveries(deliveries)
     sys.exit(0 if all(d.ok or d.skipped for d in deliveries) else 1)

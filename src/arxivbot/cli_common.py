@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -16,48 +18,69 @@ from arxivbot.config import LoadedConfig, load_config
 from arxivbot.errors import ArxivBotError
 from arxivbot.paths import Paths, resolve_paths
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+@dataclass(frozen=True)
+class Context:
+    """What every config-reading command starts from."""
+
+    loaded: LoadedConfig
+    paths: Paths
+    console: Console
 
 
-def common_options(fn: F) -> F:
-    """--config / --db / --output / -v / -q on every command that reads a config."""
-    options = [
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json.",
-        ),
-        click.option(
-            "--db",
-            "db_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config.",
-        ),
-        click.option(
-            "--output",
-            "output_dir",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config.",
-        ),
-        click.option("-v", "--verbose", count=True, help="More detail."),
-        click.option("-q", "--quiet", is_flag=True, help="Only errors and the final line."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+_COMMON = (
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Config file (JSON or TOML). Default: $ARXIVBOT_CONFIG or ./config.json.",
+    ),
+    click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="SQLite store. Default: $ARXIVBOT_DB or store.path from the config.",
+    ),
+    click.option(
+        "--output",
+        "output_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Output folder. Default: $ARXIVBOT_OUTPUT or output.dir from the config.",
+    ),
+    click.option("-v", "--verbose", count=True, help="More detail."),
+    click.option("-q", "--quiet", is_flag=True, help="Only errors and the final line."),
+)
 
 
-def command_context(
+def with_context(fn: Callable[..., None]) -> Callable[..., None]:
+    """Add --config/--db/--output/-v/-q and call ``fn(ctx, **its own options)``."""
+
+    @functools.wraps(fn)
+    def command(
+        config_path: Path | None,
+        db_path: Path | None,
+        output_dir: Path | None,
+        verbose: int,
+        quiet: bool,
+        **options: Any,
+    ) -> None:
+        fn(load_context(config_path, db_path, output_dir, verbose, quiet), **options)
+
+    for option in reversed(_COMMON):
+        command = option(command)
+    return command
+
+
+def load_context(
     config_path: Path | None,
     db_path: Path | None,
     output_dir: Path | None,
     verbose: int,
     quiet: bool,
-) -> tuple[LoadedConfig, Paths, Console]:
+) -> Context:
     console = Console(verbose=verbose, quiet=quiet)
     console.setup_logging()
     path = config_path or Path(os.environ.get("ARXIVBOT_CONFIG", "config.json"))
@@ -67,7 +90,7 @@ def command_context(
     loaded = load_config(path)
     for warning in loaded.warnings:
         console.warn(warning)
-    return loaded, resolve_paths(loaded, db_path, output_dir), console
+    return Context(loaded, resolve_paths(loaded, db_path, output_dir), console)
 
 
 def parse_day(value: str | None) -> date | None:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rel_helpers import Describe, copy_world, run_args, run_cli
+from rel_helpers import Describe, copy_world, point_env_at, run_args, run_cli
 
 from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir
@@ -31,8 +31,6 @@ for extra in (TESTS / "publish", TESTS / "reliability"):
         sys.path.append(str(extra))  # web_world (publish) is shared with the web tests
 
 RESULTS_ENV = "ARXIVBOT_RELIABILITY_RESULTS"
-BASE_ENV = ("ARXIVBOT_RSS_BASE", "ARXIVBOT_ARXIV_BASE", "ARXIVBOT_API_BASE", "ARXIVBOT_OAI_BASE")
-SECRET_ENV = ("DASHSCOPE_API_KEY", "ARXIVBOT_ADMIN_TOKEN", "OPENAI_API_KEY")
 
 
 # -- the report hook ----------------------------------------------------------------------
@@ -95,13 +93,6 @@ def _reset_arxiv(request: pytest.FixtureRequest) -> Iterator[None]:
     with server._lock:
         server._faults.clear()
     server.set_day("2026-06-02")
-
-
-def point_env_at(monkeypatch: pytest.MonkeyPatch, server: ArxivServer) -> None:
-    for variable in BASE_ENV:
-        monkeypatch.setenv(variable, server.url)
-    for variable in SECRET_ENV:
-        monkeypatch.delenv(variable, raising=False)
 
 
 def fresh_world(root: Path) -> Path:

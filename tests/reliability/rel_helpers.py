@@ -21,6 +21,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.html
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
@@ -28,6 +29,7 @@ from arxivbot.cli import main
 from arxivbot.models import RunReport
 from arxivbot.store import open_store
 from arxivbot.store.runs import report_from_json
+from support.arxiv_server import ArxivServer
 from support.llm_server import TITLE_RE, FakeLlm
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reliability"
@@ -229,3 +231,14 @@ def stored_titles(db: Path) -> set[str]:
     finally:
         connection.close()
     return {" ".join(row[0].split()) for row in rows}
+
+
+BASE_ENV = ("ARXIVBOT_RSS_BASE", "ARXIVBOT_ARXIV_BASE", "ARXIVBOT_API_BASE", "ARXIVBOT_OAI_BASE")
+SECRET_ENV = ("DASHSCOPE_API_KEY", "ARXIVBOT_ADMIN_TOKEN", "OPENAI_API_KEY")
+
+
+def point_env_at(monkeypatch: pytest.MonkeyPatch, server: ArxivServer) -> None:
+    for variable in BASE_ENV:
+        monkeypatch.setenv(variable, server.url)
+    for variable in SECRET_ENV:
+        monkeypatch.delenv(variable, raising=False)

@@ -26,6 +26,7 @@ from rel_helpers import (
     executable_markup,
     feed_html_fragments,
     last_report,
+    point_env_at,
     readme_entries,
     report_text,
     run_args,
@@ -54,8 +55,6 @@ def hostile_out(
 ) -> Iterator[tuple[Path, str]]:
     """One run over the hand-made hostile day; the tests below inspect what it published."""
     from rel_helpers import copy_world
-
-    from conftest import point_env_at
 
     world = copy_world(baseline, tmp_path_factory.mktemp("hostile") / "world")
     edit_config(world, min_score=0)  # every hostile paper reaches the digest
@@ -154,7 +153,6 @@ def test_malformed_config_exits_2_naming_the_key(
     case: Describe,
 ) -> None:
     case("config", what, f"exit 2, message names '{key}', no traceback, nothing written")
-    from conftest import point_env_at
 
     point_env_at(monkeypatch, arxiv)
     monkeypatch.setenv("DASHSCOPE_API_KEY", API_KEY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from summ_support import FakeArxiv, arxiv_html
 
 from arxivbot.config.model import SourcesConfig
 from arxivbot.errors import FullTextError
@@ -17,7 +18,6 @@ from arxivbot.sources.fulltext import (
     trim_to_budget,
 )
 from arxivbot.sources.http import PoliteClient
-from conftest import FakeArxiv, arxiv_html
 from support.httpserver import Reply
 from support.llm_server import fixture_pdf
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from summ_support import FakeArxiv, Runner
 
 from arxivbot.models import Paper, SummarySource
 from arxivbot.store import Store
 from arxivbot.summarize import OFFLINE_MODEL, SummaryProgress
-from conftest import FakeArxiv, Runner
 from support.httpserver import Reply
 from support.llm_server import (
     FakeLlm,
