@@ -7,7 +7,6 @@ import fnmatch
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from deploy_helpers import (
     exec_form,
     load_yaml,
 )
+
+from support.live import free_port
 
 DOCKERFILE = REPO / "Dockerfile"
 BUILD_TOOLS = ("gcc", "build-essential", "g++", "make ", "clang")
@@ -165,12 +166,6 @@ def test_compose_healthcheck_matches_the_image(compose: dict) -> None:
     assert json.dumps(test[3]) in image_check or test[3] in image_check
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_image_command_serves_and_passes_its_healthcheck(
     tmp_path: Path, instructions: list[tuple[str, str]]
 ) -> None:
@@ -178,7 +173,7 @@ def test_image_command_serves_and_passes_its_healthcheck(
     cli_flags("serve")  # skips while the CLI does not exist yet
     runtime = _stages(instructions)[-1]
     command = exec_form(_one(runtime, "ENTRYPOINT")) + exec_form(_one(runtime, "CMD"))
-    port = _free_port()
+    port = free_port()
     replace = {"/config/config.json": str(REPO / "config.json"), "0.0.0.0": "127.0.0.1"}
     command = [replace.get(word, word) for word in command]
     command[command.index("--port") + 1] = str(port)

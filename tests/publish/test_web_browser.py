@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from web_world import CLOCK, World, build_world
 
 from arxivbot.publish import create_app
 from arxivbot.store import open_store
+from support.live import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 TOKEN = "browser-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +29,10 @@ def base_url(world: World) -> Iterator[str]:
     previous = os.environ.get(variable)
     os.environ[variable] = TOKEN
     app = create_app(world.loaded, db_path=world.db_path, output_dir=world.output_dir, clock=CLOCK)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        with uvicorn_server(app) as url:
+            yield f"{url}/"
     finally:
-        server.should_exit = True
-        thread.join(10)
         if previous is None:
             os.environ.pop(variable, None)
         else:
@@ -68,7 +42,7 @@ def base_url(world: World) -> Iterator[str]:
 def test_like_button_on_the_served_page_records_feedback(base_url: str, world: World) -> None:
     errors: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("dialog", lambda dialog: dialog.accept(TOKEN))  # the one-time token prompt

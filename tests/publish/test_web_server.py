@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import feedparser
 import httpx
 import pytest
-import uvicorn
 from web_world import CLOCK, World, shared_world
 
 from arxivbot.publish import create_app
+from support.live import uvicorn_server
 
 
 @pytest.fixture(scope="module")
@@ -21,29 +19,11 @@ def world(fixtures, tmp_path_factory) -> World:  # type: ignore[no-untyped-def]
     return shared_world(fixtures, tmp_path_factory)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base_url(world: World) -> Iterator[str]:
     app = create_app(world.loaded, db_path=world.db_path, output_dir=world.output_dir, clock=CLOCK)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        assert thread.is_alive(), "uvicorn stopped during start-up"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_server(app) as url:
+        yield url
 
 
 def test_real_server_serves_feed_and_health(base_url: str) -> None:

@@ -16,14 +16,10 @@ from render_samples import EARLY_ABSTRACT_WORD
 from arxivbot.config import Config, Profile
 from arxivbot.models import Digest
 from arxivbot.render import FeedMeta, write_feeds, write_site
+from support.live import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SCREENSHOT_ENV = "ARXIVBOT_SCREENSHOT"  # set to write docs/img/site.png
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,7 +62,7 @@ def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium")
     with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 import threading
@@ -19,6 +18,8 @@ from typing import Any, cast
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from support.live import free_port
 
 
 @dataclass
@@ -49,12 +50,6 @@ class _Handler:
         with self.lock:
             self.messages.append(mail)
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def closed_port() -> int:
