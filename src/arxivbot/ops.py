@@ -13,7 +13,7 @@ from arxivbot.errors import ArxivBotError, ConfigError
 from arxivbot.history import BackfillPlan, backfill, hit_json, plan_backfill, search_history
 from arxivbot.ids import parse_arxiv_id
 from arxivbot.ingest import store_listing
-from arxivbot.models import Listing, StageIssue
+from arxivbot.models import Listing, RunReport, StageIssue
 from arxivbot.paths import Paths, resolve_paths
 from arxivbot.pipeline import RunOptions, run_pipeline
 from arxivbot.progress import ProgressSink, silent
@@ -216,7 +216,7 @@ def serve(
     """Run the web server (blocking) with the pipeline on the configured schedule."""
     from arxivbot.publish.web import serve as serve_app
 
-    def runner() -> object:
+    def runner() -> RunReport:
         return run_pipeline(loaded, RunOptions(db_path=paths.db, output_dir=paths.output))
 
     serve_app(
@@ -225,6 +225,6 @@ def serve(
         output_dir=paths.output,
         host=host or loaded.config.server.host,
         port=port or loaded.config.server.port,
-        runner=runner,  # type: ignore[arg-type]
+        runner=runner,
         scheduler=scheduler and loaded.config.server.scheduler,
     )

@@ -60,7 +60,7 @@ def render_readme(
         "LAST_UPDATED": generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         "PAPER_COUNT": str(len(shown)),
         "CATEGORIES": ", ".join(md_inline(c) for c in profile.categories),
-        "KEYWORDS": ", ".join(md_inline(k) for k in profile.keywords) or "_(none)_",
+        "KEYWORDS": _interests(profile),
         "EXTRA_STATS": _extra_stats(digest),
         "NOTICE": notice_md,
         "SCHEDULE": _schedule(config),
@@ -68,6 +68,18 @@ def render_readme(
     }
     filled = _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
     return filled if filled.endswith("\n") else filled + "\n"
+
+
+def _interests(profile: Profile) -> str:
+    """The original's keyword list, plus the query and followed authors when there are any."""
+    parts = [", ".join(md_inline(k) for k in profile.keywords)] if profile.keywords else []
+    if profile.query:
+        parts.append(f"query: {md_inline(profile.query, limit=500)}")
+    if profile.exclude_query:
+        parts.append(f"excluding: {md_inline(profile.exclude_query, limit=500)}")
+    if profile.authors.follow:
+        parts.append(f"following: {md_inline(', '.join(profile.authors.follow), limit=500)}")
+    return "; ".join(parts) or "_(none)_"
 
 
 def papers_section(digest: Digest, profile: Profile) -> str:
