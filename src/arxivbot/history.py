@@ -24,7 +24,13 @@ from arxivbot.store import SearchFilters, SearchHit, open_store
 FIRST_PAGE = 100  # candidates fetched first; most queries are answered from this page
 MAX_PAGE = 4000  # the page size grows x4 up to this when the exact matcher rejects many
 MAX_CANDIDATES = 20_000  # candidates checked per search at most (bounds the worst case)
-FTS_COLUMNS = {"ti": "title", "abs": "abstract", "au": "authors"}
+FTS_COLUMNS = {
+    "ti": "title",
+    "abs": "abstract",
+    "au": "authors",
+    "co": "comment",
+    "jr": "journal_ref",
+}
 
 
 # --- search --------------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def _fts(node: Node) -> str | None:
 
 def _fts_term(term: Term) -> str | None:
     if term.field not in (None, *FTS_COLUMNS):
-        return None  # categories, comments, journal refs are not in the full-text index
+        return None  # categories are not in the full-text index (a filter handles one)
     words = [w for w in term.match_words if w]
     if not words:
         return None

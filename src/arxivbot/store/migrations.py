@@ -28,6 +28,7 @@ Schema (version 1)
 ``paper_text``        VIEW: title, abstract, authors (", "-joined), newest summary text.
                       (Authors are unwrapped from their JSON text with string functions:
                       json_each() inside the view breaks FTS5's integrity-check.)
+                      (v3: + comment, journal_ref)
 ``paper_fts``         FTS5 external-content index over ``paper_text`` (porter stemming,
                       diacritics folded). The store keeps it in sync explicitly (see
                       ``search.py``): every change to a paper or its summaries removes the
@@ -174,7 +175,28 @@ _V2 = (
     "ALTER TABLE digests ADD COLUMN content_hash TEXT NOT NULL DEFAULT ''",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: comments and journal references join the full-text index, so `co:` and `jr:`
+# searches use it instead of scanning (the index is rebuilt once, from the papers table).
+_V3 = (
+    "DROP TABLE paper_fts",
+    "DROP VIEW paper_text",
+    """CREATE VIEW paper_text AS
+    SELECT p.id AS id, p.title AS title, p.abstract AS abstract,
+        replace(substr(p.authors, 3, length(p.authors) - 4), '", "', ', ') AS authors,
+        coalesce((SELECT s.text FROM summaries AS s WHERE s.arxiv_id = p.arxiv_id
+                  ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1), '') AS summary,
+        p.comment AS comment, p.journal_ref AS journal_ref
+    FROM papers AS p""",
+    """CREATE VIRTUAL TABLE paper_fts USING fts5(
+        title, abstract, authors, summary, comment, journal_ref,
+        content = 'paper_text', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )""",
+    "INSERT INTO paper_fts(paper_fts, rank) VALUES ('rank', 'bm25(8.0, 1.0, 3.0, 1.0, 1.0, 1.0)')",
+    "INSERT INTO paper_fts(paper_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -10,8 +10,9 @@ transaction, so index and content can never disagree after a crash.
 
 Query syntax is FTS5's: words (AND-ed), ``"exact phrases"``, ``OR``, ``NOT``,
 ``prefix*``, ``NEAR(a b, 5)`` and column filters ``title:word`` /
-``title:(a OR b)``. arXiv-style aliases ``ti:``, ``abs:``, ``au:`` and ``sum:`` map
-to the columns ``title``, ``abstract``, ``authors`` and ``summary``.
+``title:(a OR b)``. arXiv-style aliases ``ti:``, ``abs:``, ``au:``, ``sum:``, ``co:`` and
+``jr:`` map to the columns ``title``, ``abstract``, ``authors``, ``summary``, ``comment``
+and ``journal_ref``.
 """
 
 from __future__ import annotations
@@ -29,9 +30,16 @@ HIGHLIGHT_OPEN = "**"  # snippet markers (Markdown bold); the text itself is unt
 HIGHLIGHT_CLOSE = "**"
 _SNIPPET_TOKENS = 24
 _ID_CHUNK = 500
-_ALIASES = {"ti": "title", "abs": "abstract", "au": "authors", "sum": "summary"}
-_ALIAS_RE = re.compile(r"(?<![\w.])(ti|abs|au|sum)\s*:")
-_FTS_COLUMNS = "title, abstract, authors, summary"
+_ALIASES = {
+    "ti": "title",
+    "abs": "abstract",
+    "au": "authors",
+    "sum": "summary",
+    "co": "comment",
+    "jr": "journal_ref",
+}
+_ALIAS_RE = re.compile(r"(?<![\w.])(ti|abs|au|sum|co|jr)\s*:")
+_FTS_COLUMNS = "title, abstract, authors, summary, comment, journal_ref"
 # A bare hyphenated/dotted word (self-supervised, GPT-4, cs.LG) is FTS5 syntax (NOT,
 # column filter); users mean the phrase, so we quote it.
 _COMPOUND_RE = re.compile(r"(?<![\w\"*])(\w+(?:[-.'+/]\w+)+)(?![\w\"])")
