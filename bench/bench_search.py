@@ -43,7 +43,7 @@ QUERIES: list[tuple[str, str, date | None, date | None, tuple[str, ...], int]] =
     ("title phrase NOT", 'ti:"deep learning" NOT abs:image', None, None, (), 50),
     ("no match", "zzqxv", None, None, (), 20),
     ("category only", "cat:cs.DL", None, None, (), 20),
-    ("no FTS (comment)", "co:ICML", None, None, (), 20),
+    ("comment field", "co:ICML", None, None, (), 20),
     ("limit 500", "learning", None, None, (), 500),
 ]
 
