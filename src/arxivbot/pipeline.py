@@ -80,7 +80,7 @@ def run_pipeline(
             report = _report(run, clock, "failed", None, DayStats())
         except BaseException as exc:
             # Record the failure before it propagates, so the runs table never shows a
-            # run that is still "started" forever.
+            # run that is still "running" forever.
             run.issues.append(StageIssue("run", type(exc).__name__, str(exc)))
             if not options.dry_run:
                 store.finish_run(_report(run, clock, "failed", None, DayStats()))
