@@ -24,6 +24,7 @@ from rel_helpers import Describe, copy_world, point_env_at, run_args, run_cli
 
 from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir
+from support.llm_server import FakeLlm
 
 TESTS = Path(__file__).resolve().parents[1]
 for extra in (TESTS / "publish", TESTS / "reliability"):
@@ -126,3 +127,10 @@ def world(
     point_env_at(monkeypatch, arxiv)
     monkeypatch.chdir(tmp_path)
     return copy_world(baseline, tmp_path / "world")
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[FakeLlm]:
+    """One OpenAI-compatible stand-in per test module (reset by each test that uses it)."""
+    with FakeLlm() as server:
+        yield server

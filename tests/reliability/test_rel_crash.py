@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,12 +45,6 @@ from support.llm_server import FakeLlm
 SEEDS = range(int(os.environ.get("ARXIVBOT_REL_SEEDS", "2")))
 FEED_DELAY = 1.0
 LLM_LATENCY = 0.25
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[FakeLlm]:
-    with FakeLlm() as server:
-        yield server
 
 
 @pytest.fixture

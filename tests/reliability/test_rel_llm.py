@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,12 +52,6 @@ INJECTION = (
     "| a | b |\n|---|---|\n| <b>1</b> | 2 |\n\n<details><summary>open</summary>\n\n"
     "```\nunclosed fence\n"
 )
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[FakeLlm]:
-    with FakeLlm() as server:
-        yield server
 
 
 @pytest.fixture

@@ -170,23 +170,11 @@ class PoliteClient:
             last = attempt == attempts - 1
             try:
                 response = self._attempt(url, headers, cap)
-            except httpx.TimeoutException as exc:
+            except httpx.TransportError as exc:  # timeouts included
                 if last:
-                    raise FetchError(
-                        f"timed out after {self.settings.timeout_seconds:g} s ({attempts} tries)",
-                        url=url,
-                        hint="arXiv is slow or unreachable; try later or raise timeout_seconds",
-                    ) from exc
-                self._backoff(attempt, None, url, f"timeout: {exc}")
-                continue
-            except httpx.TransportError as exc:
-                if last:
-                    raise FetchError(
-                        f"connection failed after {attempts} tries: {exc}",
-                        url=url,
-                        hint="check the network and the configured base URL",
-                    ) from exc
-                self._backoff(attempt, None, url, f"connection error: {exc}")
+                    raise self._transport_error(exc, url, attempts) from exc
+                kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection error"
+                self._backoff(attempt, None, url, f"{kind}: {exc}")
                 continue
             if response.status in RETRY_STATUSES and not last:
                 delay = self._retry_after(response.headers.get("retry-after", ""))
@@ -198,6 +186,19 @@ class PoliteClient:
                 raise _status_error(response, f"{attempts} tries" if attempt else "")
             return response
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _transport_error(self, exc: httpx.TransportError, url: str, attempts: int) -> FetchError:
+        if isinstance(exc, httpx.TimeoutException):
+            return FetchError(
+                f"timed out after {self.settings.timeout_seconds:g} s ({attempts} tries)",
+                url=url,
+                hint="arXiv is slow or unreachable; try later or raise timeout_seconds",
+            )
+        return FetchError(
+            f"connection failed after {attempts} tries: {exc}",
+            url=url,
+            hint="check the network and the configured base URL",
+        )
 
     def _attempt(self, url: str, headers: dict[str, str], cap: int) -> HttpResponse:
         self._wait_turn()
