@@ -1,6 +1,10 @@
-"""Names of common arXiv categories, for ``arxivbot init`` and the site."""
+"""arXiv's category taxonomy: validation with suggestions, and names for ``init`` and the site."""
 
 from __future__ import annotations
+
+import difflib
+from functools import cache
+from importlib import resources
 
 CATEGORY_NAMES: dict[str, str] = {
     "cs.AI": "Artificial Intelligence",
@@ -44,3 +48,39 @@ CATEGORY_NAMES: dict[str, str] = {
 def category_label(category: str) -> str:
     name = CATEGORY_NAMES.get(category)
     return f"{category} ({name})" if name else category
+
+
+@cache
+def known_categories() -> frozenset[str]:
+    """Every arXiv category and archive name (shipped in ``data/arxiv_categories.txt``)."""
+    text = resources.files("arxivbot").joinpath("data/arxiv_categories.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def _by_folded_case() -> dict[str, tuple[str, ...]]:
+    folded: dict[str, list[str]] = {}
+    for name in known_categories():
+        folded.setdefault(name.lower(), []).append(name)
+    return {key: tuple(sorted(names)) for key, names in folded.items()}
+
+
+def canonical_category(value: str) -> str:
+    """``value`` as arXiv spells it (``cs.lg`` → ``cs.LG``); ``ValueError`` naming the fix.
+
+    Case is corrected only where exactly one category matches (``math.GN`` and ``math.gn``
+    are unambiguous; arXiv has no two categories differing by case alone today).
+    """
+    text = value.strip()
+    if text in known_categories():
+        return text
+    matches = _by_folded_case().get(text.lower(), ())
+    if len(matches) == 1:
+        return matches[0]
+    close = difflib.get_close_matches(text, sorted(known_categories()), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(
+        f"{value!r} is not an arXiv category{hint} (the list: arxiv.org/category_taxonomy)"
+    )

@@ -14,9 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from arxivbot.categories import canonical_category
+
 DedupeMethod = Literal["id", "title", "link"]
 DEDUPE_METHODS: tuple[DedupeMethod, ...] = ("id", "title", "link")
-CATEGORY_RE = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 
 
 class Section(BaseModel):
@@ -26,10 +27,7 @@ class Section(BaseModel):
 
 
 def _check_categories(values: list[str]) -> list[str]:
-    for value in values:
-        if not CATEGORY_RE.match(value):
-            raise ValueError(f"{value!r} is not an arXiv category such as 'cs.AI' or 'hep-th'")
-    return values
+    return [canonical_category(value) for value in values]
 
 
 class AiSummaryConfig(Section):
