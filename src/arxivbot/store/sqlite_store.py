@@ -2,9 +2,9 @@
 
 Each public method is one short transaction (a write) or one consistent snapshot
 (a read) unless called inside ``with store.transaction():``, which groups writes
-into one atomic unit. A ``Store`` may be shared by threads: every thread gets its
-own connection (see :mod:`arxivbot.store.db`); WAL lets the web server read while a
-scheduled run writes.
+into one atomic unit. A ``Store`` may be shared by threads: each transaction borrows a
+connection from a bounded pool (see :mod:`arxivbot.store.db`); WAL lets the web server
+read while a scheduled run writes.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class Store:
         self._df_cache: dict[str, int] = {}
         self._df_lock = threading.Lock()
         try:
-            with translate_errors(path):
-                migrate(self._db.connection(), str(path))
+            with self._db.session() as conn, translate_errors(path):
+                migrate(conn, str(path))
         except BaseException:
             self._db.close()
             raise
@@ -252,21 +252,21 @@ class Store:
         if deleted:
             self._forget_frequencies()
             if not self._db.in_transaction:
-                with translate_errors(self.path):
-                    self._db.connection().execute("PRAGMA incremental_vacuum").fetchall()
+                with self._db.session() as conn, translate_errors(self.path):
+                    conn.execute("PRAGMA incremental_vacuum").fetchall()
         return deleted
 
     def vacuum(self) -> None:
         """Rewrite the file compactly (exclusive, slow on big stores: run it rarely)."""
         if self._db.in_transaction:
             raise StoreError("vacuum() cannot run inside a transaction")
-        with translate_errors(self.path):
-            self._db.connection().execute("VACUUM")
+        with self._db.session() as conn, translate_errors(self.path):
+            conn.execute("VACUUM")
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (e.g. before copying the file elsewhere)."""
-        with translate_errors(self.path):
-            self._db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        with self._db.session() as conn, translate_errors(self.path):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def check(self) -> list[str]:
         """Problems found by ``PRAGMA integrity_check``, FK and FTS checks ([] = healthy)."""
