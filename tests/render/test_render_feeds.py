@@ -56,7 +56,8 @@ def test_summary_is_rendered_html_in_items(history: list[Digest], meta: FeedMeta
     parsed = feedparser.parse(build_feed(history, "rss", None, meta))
     body = parsed.entries[0].description
     assert "Score 9.0" in body and "why it matched" in body and "RLHF" in body
-    assert "<h1>" in body or "<h2>" in body  # Markdown became HTML
+    assert "<h4>" in body  # Markdown became HTML, headings below the item's <h3> label
+    assert "<h1>" not in body and "<h2>" not in body and "<h3>AI" in body
     offline = next(e for e in parsed.entries if e.id == "2512.09999")
     assert "Version two" in offline.description  # the newest version wins
 

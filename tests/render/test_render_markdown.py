@@ -11,8 +11,8 @@ from arxivbot.render.markdown import (
     markdown_to_safe_html,
     md_block_start,
     md_inline,
-    safe_summary_markdown,
 )
+from arxivbot.render.summary_md import safe_summary_markdown
 from arxivbot.render.templating import with_math
 
 
@@ -23,7 +23,7 @@ def _tree(html: str) -> lxml.html.HtmlElement:
 def test_markdown_structure_is_kept() -> None:
     html = markdown_to_safe_html("# T\n\n- **a**\n- `b`\n\n| x | y |\n|---|---|\n| 1 | 2 |\n")
     tree = _tree(html)
-    assert tree.xpath("//h1") and tree.xpath("//li/strong") and tree.xpath("//table//td")
+    assert tree.xpath("//h3") and tree.xpath("//li/strong") and tree.xpath("//table//td")
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,8 @@ def test_md_inline_escapes_constructs() -> None:
 
 def test_safe_summary_markdown_closes_fences_and_escapes_html() -> None:
     text = safe_summary_markdown("a <b>x</b> `<code>`\n~~~\n<raw>\n")
-    assert text.splitlines()[0] == "a &lt;b>x&lt;/b> `<code>`"
-    assert text.splitlines()[-1] == "~~~"
+    assert text.splitlines()[0] == "a \\<b>x\\</b> `<code>`"
+    assert text.splitlines()[-1] == "```"  # fences are rewritten, and always closed
     assert "<raw>" in text  # inside a code fence: literal, harmless
 
 

@@ -7,10 +7,9 @@ import os
 import re
 from pathlib import Path
 
-import lxml.html
 import pytest
 from hostile import HOSTILE_TITLE, MARKERS, hostile_digest
-from markdown_it import MarkdownIt
+from readme_check import github_like_html, paper_headings
 from render_samples import GENERATED
 
 from arxivbot.config import Config, Profile
@@ -22,16 +21,6 @@ GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden" / "README.md"
 UPDATE_ENV = "ARXIVBOT_UPDATE_GOLDEN"  # ARXIVBOT_UPDATE_GOLDEN=1 pytest tests/render
 SAMPLE = "history/readme-samples/README_2026-08-21_958c5f5.md"
 FIELDS = ("Authors", "Category", "Published", "Score", "Type", "ArXiv ID")
-
-
-def github_like_html(markdown: str) -> lxml.html.HtmlElement:
-    """Render the README the way GitHub does (raw HTML passes through), then parse it."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    return lxml.html.fromstring(f"<div>{md.render(markdown)}</div>")
-
-
-def _paper_headings(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    return [h for h in tree.xpath("//h3") if re.match(r"\d+\. ", h.text_content())]
 
 
 def test_golden_readme(history: list[Digest], profile: Profile, config: Config) -> None:
@@ -62,9 +51,9 @@ def _paper_shape(text: str) -> list[str]:
 
 
 def test_layout_matches_original_sample(
-    fixtures: Path, history: list[Digest], profile: Profile, config: Config
+    shared_fixtures: Path, history: list[Digest], profile: Profile, config: Config
 ) -> None:
-    original = (fixtures / SAMPLE).read_text(encoding="utf-8")
+    original = (shared_fixtures / SAMPLE).read_text(encoding="utf-8")
     ours = render_readme(history[0], profile, config, generated_at=GENERATED)
     wanted = [h for h in _section_headings(original) if "Vercel" not in h]
     assert _section_headings(ours) == wanted
@@ -87,7 +76,7 @@ def test_rendered_structure_like_github(
     history: list[Digest], profile: Profile, config: Config
 ) -> None:
     tree = github_like_html(render_readme(history[0], profile, config, generated_at=GENERATED))
-    assert len(_paper_headings(tree)) == 4
+    assert len(paper_headings(tree)) == 4
     details = tree.xpath("//details")
     assert len(details) == 3  # one per paper with a summary
     assert all(d.xpath("./summary") for d in details)
@@ -145,7 +134,7 @@ def test_hostile_text_cannot_break_the_layout(profile: Profile, config: Config) 
     assert not [a for a in tree.xpath("//a/@href") if "javascript" in a.lower()]
     assert not tree.xpath("//*[@onerror]")
     # Exactly two papers, each summary inside its own closed <details>.
-    titles = _paper_headings(tree)
+    titles = paper_headings(tree)
     assert len(titles) == 2
     assert "Pwned" in titles[0].text_content() and "A Normal Paper" in titles[1].text_content()
     assert len(tree.xpath("//details")) == 2
@@ -163,10 +152,12 @@ def test_summary_markup_is_neutralised_in_readme(profile: Profile, config: Confi
     text = render_readme(hostile_digest(), profile, config, generated_at=GENERATED)
     body = text.split("<summary>", 1)[1].split("\n\n</details>\n\n---\n", 1)[0]
     prose = body.split("```python")[0]
-    assert "<script" not in prose and "<img" not in prose and "</details" not in prose
-    assert "&lt;script>" in body
+    tree = github_like_html(prose)
+    assert not tree.xpath("//script | //img | //details | //*[@onerror]")
+    assert "\\<script>" in body  # shown as text
     assert "```python" in body and body.rstrip().endswith("```")  # unclosed fence closed
-    assert "](javascript" not in body
+    hrefs = github_like_html(body).xpath("//a/@href")
+    assert hrefs == ["https://example.org"]  # the javascript: links stayed text
 
 
 def test_hostile_long_fields_are_capped(profile: Profile, config: Config) -> None:

@@ -6,7 +6,7 @@ an LLM is treated as untrusted (see :mod:`arxivbot.render.markdown`).
 """
 
 from arxivbot.render.feeds import FeedMeta, build_feed, collect_items, feed_path, write_feeds
-from arxivbot.render.markdown import markdown_to_safe_html, md_inline, safe_summary_markdown
+from arxivbot.render.markdown import markdown_to_safe_html, md_inline
 from arxivbot.render.readme import (
     render_papers_json,
     render_readme,
@@ -14,6 +14,7 @@ from arxivbot.render.readme import (
     write_readme,
 )
 from arxivbot.render.site import paper_stem, search_index, write_site
+from arxivbot.render.summary_md import safe_summary_markdown
 
 __all__ = [
     "FeedMeta",

@@ -1,24 +1,42 @@
-"""Untrusted text → safe output: sanitised HTML, and Markdown that cannot break a README.
+"""Untrusted text → safe output: the one Markdown pipeline for summaries, and escaping helpers.
 
-Everything from arXiv or an LLM is untrusted. Two directions:
+Everything from arXiv or an LLM is untrusted. A summary is parsed once, by
+:func:`summary_parser` (markdown-it-py, CommonMark + tables + strikethrough + dollar math,
+raw HTML *off*), and every output is written from that token stream:
 
-* :func:`markdown_to_safe_html` renders an LLM summary (Markdown) for the site and the
-  feeds. markdown-it-py runs with raw HTML *disabled* (tags come out as text) and its
-  link validator on; nh3 then allow-lists tags, attributes and URL schemes as a second,
-  independent layer, and adds ``rel="nofollow noopener"`` to every link.
-* :func:`md_inline` / :func:`md_block_start` escape plain text (titles, authors, abstracts)
-  for the README, and :func:`safe_summary_markdown` neutralises a summary that is embedded
-  as Markdown inside ``<details>``: no raw HTML, no unclosed code fence, no dangerous link.
+* :func:`markdown_to_safe_html` (site, feeds, e-mail): math becomes MathML on the server
+  (``render/math.py``), or code-styled TeX when it cannot be converted faithfully; the
+  summary's headings are demoted below the entry's heading; nh3 then allow-lists tags,
+  attributes and URL schemes as a second, independent layer.
+* ``render/summary_md.py`` re-serialises the same tokens as README Markdown.
+
+Math spans are tokens of their own before emphasis runs, so ``_`` and ``*`` inside ``$…$``
+never become ``<em>``. The only HTML an LLM may write is ``<br>``, ``<sup>`` and ``<sub>``
+(table cells need ``<br>``); they are recognised as tags of their own, balanced per line
+of text, and every other ``<`` stays text.
+
+:func:`md_inline` / :func:`md_block_start` escape plain text (titles, authors, abstracts)
+for the README.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from arxivbot.render.math import MATHML_ATTRIBUTES, MATHML_TAGS, tex_to_mathml
 
 # Bidi overrides/isolates can visually reorder the surrounding page ("Trojan Source");
 # zero-width spaces and BOMs hide text. ZWJ/ZWNJ stay: scripts such as Persian need them.
@@ -33,13 +51,17 @@ _BLOCK_START_RE = re.compile(r"^(\s*(?:\d+)?)([-+*=>#.)])")
 _ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr",
-    "th", "td", "span", "sup", "sub",
+    "th", "td", "span", "sup", "sub", "div", *MATHML_TAGS,
 }  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "ol": {"start"},
+    **{tag: set(attrs) for tag, attrs in MATHML_ATTRIBUTES.items()},
+}  # fmt: skip
+_ALLOWED_CLASSES = {"code": {"math-tex"}, "div": {"math-block"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
-
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable(["table", "strikethrough"])
+SAFE_TAGS = ("br", "sup", "sub")
+SITE_HEADING_LEVEL = 3  # a site paper card's title is <h2>
+FEED_HEADING_LEVEL = 4  # a feed item's summary label is <h3>
 
 
 def clean_text(text: str, *, limit: int | None = None) -> str:
@@ -67,84 +89,145 @@ def md_block_start(text: str, *, limit: int | None = None) -> str:
     return _BLOCK_START_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped, count=1)
 
 
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_BAD_LINK_RE = re.compile(r"\]\(\s*<?\s*(?=(?:javascript|vbscript|data|file)\s*:)", re.IGNORECASE)
-_BAD_REFDEF_RE = re.compile(
-    r"^(\s{0,3})\[([^\]]*)\]:(?=\s*<?\s*(?:javascript|vbscript|data|file)\s*:)", re.IGNORECASE
-)
+# --------------------------------------------------------------------------- parsing
+_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SUPSUB_RE = re.compile(r"<(/?)(sup|sub)\s*>", re.IGNORECASE)
 
 
-def safe_summary_markdown(text: str) -> str:
-    """Neutralise LLM Markdown before embedding it in the README's ``<details>`` block.
+def _safe_tag_rule(state: StateInline, silent: bool) -> bool:
+    """``<br>``, ``<sup>``, ``</sup>``, ``<sub>``, ``</sub>`` become ``safe_tag`` tokens
+    (``info`` is ``open``/``close``/``void``); any other ``<`` is left to be text."""
+    if state.src[state.pos] != "<":
+        return False
+    br = _BR_RE.match(state.src, state.pos)
+    tag = br or _SUPSUB_RE.match(state.src, state.pos)
+    if tag is None:
+        return False
+    if not silent:
+        token = state.push("safe_tag", "br" if br else tag.group(2).lower(), 0)
+        token.info = "void" if br else ("close" if tag.group(1) else "open")
+        token.markup = tag.group(0)
+    state.pos = tag.end()
+    return True
 
-    Markdown structure (headings, lists, tables, code) is kept so GitHub renders it as
-    the original bot did, but: every ``<`` outside code becomes ``&lt;`` (no raw HTML, so no
-    ``</details>``, ``<script>`` or comment can escape the block); a code fence left open
-    is closed (it would swallow the closing ``</details>``); links and reference
-    definitions with script/data schemes lose their link syntax; invisible characters go;
-    headings are demoted three levels so none outranks the digest's own ``###`` entries.
-    """
+
+def _balance_safe_tags(state: StateCore) -> None:
+    """Per inline run: drop a close without an open, close what is left open at its end."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        balanced: list[Token] = []
+        open_tags: list[str] = []
+        for token in block.children:
+            if token.type == "safe_tag" and token.info == "close":
+                if token.tag not in open_tags:
+                    continue
+                while open_tags:  # closing an outer tag closes the inner ones too
+                    inner = open_tags.pop()
+                    balanced.append(_tag_token(inner, "close"))
+                    if inner == token.tag:
+                        break
+                continue
+            if token.type == "safe_tag" and token.info == "open":
+                open_tags.append(token.tag)
+            balanced.append(token)
+        balanced += [_tag_token(tag, "close") for tag in reversed(open_tags)]
+        block.children = balanced
+
+
+def _tag_token(tag: str, info: str) -> Token:
+    token = Token("safe_tag", tag, 0)
+    token.info = info
+    return token
+
+
+@cache
+def summary_parser() -> MarkdownIt:
+    """The parser every summary output is built from (shared, configured once)."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    # allow_digits=False: "$5 and $10" is money, not math (GitHub reads it the same way).
+    dollarmath_plugin(md, allow_space=True, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("html_inline", "safe_tag", _safe_tag_rule)
+    md.core.ruler.after("inline", "balance_safe_tags", _balance_safe_tags)
+    md.renderer = _SummaryRenderer(md)
+    return md
+
+
+def parse_summary(text: str) -> list[Token]:
+    """The token stream of an untrusted summary (invisible characters removed first)."""
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        match = _FENCE_RE.match(line)
-        if fence is not None:
-            out.append(line)
-            if match and _closes(fence, match.group(1), line):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            out.append(line)
-            continue
-        out.append(_neutralise_line(line))
-    if fence is not None:
-        out.append(fence)
-    return "\n".join(out).strip("\n")
+    return summary_parser().parse(text)
 
 
-def _closes(fence: str, marker: str, line: str) -> bool:
-    """A closing fence: same character, at least as long, nothing else on the line."""
-    return marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(fence[0])
+def demote_headings(tokens: Sequence[Token], top_level: int) -> None:
+    """Shift headings so the summary's highest one is ``h{top_level}`` (h6 at the deepest)."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = top_level - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{max(1, min(6, int(token.tag[1]) + shift))}"
 
 
-_ATX_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
-HEADING_DEMOTION = 3  # paper entries are h3: a summary's own headings must rank below them
+# --------------------------------------------------------------------------- HTML
+class _SummaryRenderer(RendererHTML):
+    """markdown-it's HTML renderer plus math, the safe tags, and images as their alt text."""
+
+    def math_inline(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, _e: EnvType) -> str:
+        return math_html(tokens[idx].content, display=False)
+
+    def math_inline_double(
+        self, tokens: Sequence[Token], idx: int, _o: OptionsDict, _e: EnvType
+    ) -> str:
+        return math_html(tokens[idx].content, display=True)
+
+    def math_block(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, _e: EnvType) -> str:
+        return f'<div class="math-block">{math_html(tokens[idx].content, display=True)}</div>\n'
+
+    def math_block_label(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        label = html.escape(f" ({tokens[idx].info})")
+        return self.math_block(tokens, idx, options, env).replace("</div>", f"{label}</div>", 1)
+
+    def safe_tag(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, _e: EnvType) -> str:
+        token = tokens[idx]
+        return {"void": "<br>", "open": f"<{token.tag}>"}.get(token.info, f"</{token.tag}>")
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # No remote images: a summary's image could be a tracking pixel. Keep the words.
+        return html.escape(self.renderInlineAsText(tokens[idx].children or [], options, env))
 
 
-def _neutralise_line(line: str) -> str:
-    # "### 99. [Fake paper](...)" in a summary must not pose as a digest entry.
-    line = _ATX_HEADING_RE.sub(
-        lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + HEADING_DEMOTION), line
-    )
-    line = _BAD_REFDEF_RE.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]:", line)
-    parts: list[str] = []
-    last = 0
-    for span in _CODE_SPAN_RE.finditer(line):
-        parts.append(_neutralise_prose(line[last : span.start()]))
-        parts.append(span.group(0))  # code spans never contain live HTML
-        last = span.end()
-    parts.append(_neutralise_prose(line[last:]))
-    return "".join(parts)
+def math_html(tex: str, *, display: bool) -> str:
+    """MathML for ``tex``, or its source as code when it cannot be converted faithfully."""
+    mathml = tex_to_mathml(tex, display=display)
+    if mathml is not None:
+        return mathml
+    fence = "$$" if display else "$"
+    return f'<code class="math-tex">{html.escape(fence + tex.strip() + fence)}</code>'
 
 
-def _neutralise_prose(segment: str) -> str:
-    segment = segment.replace("<", "&lt;")
-    return _BAD_LINK_RE.sub(lambda m: "]\\(", segment)
+@lru_cache(maxsize=4096)  # pure; the same summary is shown in many feeds and pages
+def markdown_to_safe_html(text: str, heading_level: int = SITE_HEADING_LEVEL) -> str:
+    """Render an untrusted summary to an HTML fragment safe to embed in a page or a feed;
+    its highest heading becomes ``h{heading_level}``."""
+    md = summary_parser()
+    tokens = parse_summary(text)
+    demote_headings(tokens, heading_level)
+    return sanitize_html(md.renderer.render(tokens, md.options, {}))
 
 
-@lru_cache(maxsize=2048)  # pure; the same summary is shown in many feeds and pages
-def markdown_to_safe_html(text: str) -> str:
-    """Render untrusted Markdown to an HTML fragment safe to embed in a page or a feed."""
-    text = _INVISIBLE_RE.sub("", text)
-    html = _md.render(text)
+def sanitize_html(fragment: str) -> str:
+    """The allow-list every rendered summary passes (HTML, MathML, http(s)/mailto links)."""
     return nh3.clean(
-        html,
+        fragment,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
+        allowed_classes=_ALLOWED_CLASSES,
         link_rel="nofollow noopener",
         strip_comments=True,
     )

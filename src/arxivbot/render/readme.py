@@ -21,7 +21,8 @@ from urllib.parse import quote
 from arxivbot.config import Config, Profile
 from arxivbot.fsutil import atomic_write_text
 from arxivbot.models import Digest, RankedPaper, Summary, SummarySource
-from arxivbot.render.markdown import clean_text, md_block_start, md_inline, safe_summary_markdown
+from arxivbot.render.markdown import clean_text, md_block_start, md_inline
+from arxivbot.render.summary_md import safe_summary_markdown
 
 ABSTRACT_CHARS = 300  # the original cut abstracts at 300 characters + "..."
 TITLE_LIMIT = 400

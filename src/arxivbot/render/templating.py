@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from arxivbot.models import RankedPaper, Summary, SummarySource
-from arxivbot.render.markdown import clean_text, markdown_to_safe_html
+from arxivbot.render.markdown import FEED_HEADING_LEVEL, clean_text, markdown_to_safe_html
 
 _GREEK = [
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -116,7 +116,7 @@ def item_html(ranked: RankedPaper, summary: Summary | None) -> str:
             announce_type=ranked.announcement.announce_type.value,
             announced_on=ranked.announcement.announced_on.isoformat(),
             abstract=clean_text(paper.abstract),
-            summary_html=Markup(markdown_to_safe_html(summary.text))
+            summary_html=Markup(markdown_to_safe_html(summary.text, FEED_HEADING_LEVEL))
             if summary and has_summary
             else "",
             summary_label=summary_label(summary) if summary else "",
