@@ -169,7 +169,7 @@ def _digest_html(digest: Digest, items: tuple[PaperItem, ...], site_url: str, mo
         if item.why:
             extra += f'<br><span style="{_MUTED}">Why: {esc(item.why)}</span>'
         if item.tldr:
-            extra += f"<br>{esc(item.tldr)}"
+            extra += f"<br>{item.tldr_html or esc(item.tldr)}"  # already escaped
         rows.append(
             f'<p style="{_P}">{item.rank}. {head}<br>'
             f'<span style="{_MUTED}">{esc(item.authors)}</span>{extra}</p>'

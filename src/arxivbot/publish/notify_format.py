@@ -23,6 +23,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from arxivbot.models import Digest, RankedPaper
+from arxivbot.render.summary_text import summary_lead
 
 TLDR_CHARS = 200
 TITLE_CHARS = 300
@@ -31,10 +32,6 @@ MAX_AUTHORS = 3
 ELLIPSIS = "…"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>|~#!])")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
-_RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_EMPHASIS = re.compile(r"(\*\*|__|`)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -54,6 +51,7 @@ class PaperItem:
     authors: str
     why: str
     tldr: str
+    tldr_html: str = ""  # the same lead for HTML e-mail: escaped, math as MathML
 
 
 @dataclass(frozen=True)
@@ -88,18 +86,18 @@ def clip(text: str, limit: int) -> str:
 
 
 def tldr(summary_text: str | None, abstract: str, limit: int = TLDR_CHARS) -> str:
-    """The first prose lines of the summary (headings, rules, markup dropped), or the abstract."""
-    lines: list[str] = []
-    for raw in (summary_text or "").splitlines():
-        if _HEADING.match(raw) and lines:
-            break  # the first section is the summary's lead; the next heading starts details
-        if not raw.strip() or _HEADING.match(raw) or _RULE.match(raw):
-            continue
-        lines.append(_EMPHASIS.sub("", _LIST_MARK.sub("", raw)).strip())
-        if sum(len(line) for line in lines) >= limit:
-            break
-    text = " ".join(lines) or abstract
-    return clip(text, limit)
+    """The summary's lead in plain text (math as ``$TeX$``), or the abstract."""
+    return tldr_pair(summary_text, abstract, limit)[0]
+
+
+def tldr_pair(summary_text: str | None, abstract: str, limit: int = TLDR_CHARS) -> tuple[str, str]:
+    """(plain text, HTML) of the summary's first prose — the markup parsed, never patched
+    (see :mod:`arxivbot.render.summary_text`) — or of the abstract when there is none."""
+    lead = summary_lead(summary_text or "", limit)
+    if lead.text.strip():
+        return lead.text, lead.html
+    text = clip(abstract, limit)
+    return text, html.escape(text)
 
 
 def paper_items(digest: Digest, top_n: int) -> tuple[PaperItem, ...]:
@@ -109,13 +107,15 @@ def paper_items(digest: Digest, top_n: int) -> tuple[PaperItem, ...]:
 def _item(digest: Digest, ranked: RankedPaper, position: int) -> PaperItem:
     paper = ranked.paper
     summary = digest.summary_for(paper.arxiv_id)
+    lead, lead_html = tldr_pair(summary.text if summary else None, paper.abstract)
     return PaperItem(
         rank=ranked.rank or position,
         title=clip(paper.title, TITLE_CHARS),
         url=paper.abs_url,
         authors=short_authors(paper.authors),
         why=clip(ranked.explanation, WHY_CHARS),
-        tldr=tldr(summary.text if summary else None, paper.abstract),
+        tldr=lead,
+        tldr_html=lead_html,
     )
 
 
