@@ -4,10 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from support.fixtures import fixtures_dir
+from support.fixtures import fixtures_dir, shared_fixtures_dir
 
 
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
-    """The shared recorded arXiv data (fails, never skips, when missing)."""
+    """The compact recorded arXiv data committed under ``tests/data/recorded``."""
     return fixtures_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """The large recorded set in ``../shared/fixtures`` (skips when it is absent)."""
+    return shared_fixtures_dir()

@@ -200,7 +200,8 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
 # -- search ----------
 def test_search_finds_an_earlier_day_by_abstract_word(client: TestClient, world: World) -> None:
     paper = world.ranked[DAYS[0]][5].paper
-    word = max(paper.abstract.split(), key=len).strip(".,;:()")
+    words = (w.strip(".,;:()") for w in paper.abstract.split())
+    word = max((w for w in words if w.isalpha()), key=len)
     hits = client.get("/search", params={"q": word}).json()["hits"]
     assert paper.arxiv_id in [hit["paper"]["arxiv_id"] for hit in hits]
 
@@ -250,7 +251,7 @@ def test_health(client: TestClient) -> None:
     assert body["status"] == "ok" and body["running"] is False
     assert body["last_run"]["status"] == "ok"
     assert body["last_run"]["announced_on"] == "2026-06-02"
-    assert body["papers"] > 600 and body["days"] == 2 and body["latest_day"] == "2026-06-02"
+    assert body["papers"] > 50 and body["days"] == 2 and body["latest_day"] == "2026-06-02"
     assert body["scheduler"] is False and body["next_run"] is None
 
 

@@ -130,7 +130,9 @@ def build_world(
             items += extras
             store.upsert_papers(p for p, _ in items)
             store.add_announcements(a for _, a in items)
-            first = [(p, a) for p, a in items if a.announce_type.is_first_announcement]
+            # Rank the recorded papers only: the extras are placed on top by hand below.
+            recorded = items[: len(listing.items)]
+            first = [(p, a) for p, a in recorded if a.announce_type.is_first_announcement]
             result = rank_day(first, profile, RankContext())
             ranked = list(result.ranked)
             for offset, (paper, announcement) in enumerate(extras):

@@ -12,8 +12,12 @@ from arxivbot.errors import FeedParseError, FetchError
 from arxivbot.sources.http import PoliteClient
 from arxivbot.sources.oai import harvest, parse_list_records
 from support.arxiv_server import ArxivServer
-from support.fixtures import fixtures_dir
+from support.fixtures import fixtures_dir, shared_fixtures_dir
 from support.httpserver import Reply
+
+
+# The compact in-repo pages keep their first 40 records (tests/data/build_recorded.py).
+RECORDS_PER_PAGE = 40
 
 
 def page(name: str) -> bytes:
@@ -27,7 +31,7 @@ def first_page() -> bytes:
 
 def test_first_page_records_and_token(first_page: bytes) -> None:
     result = parse_list_records(first_page)
-    assert len(result.papers) == 1000
+    assert len(result.papers) == RECORDS_PER_PAGE
     assert result.resumption_token == "1122234|1001"
     assert (result.cursor, result.complete_list_size) == (0, 102538)
     assert result.deleted == ()
@@ -60,7 +64,7 @@ def test_suffix_and_wrapped_titles(first_page: bytes) -> None:
 
 def test_final_page_has_empty_token() -> None:
     result = parse_list_records(page("page_103_final.xml"))
-    assert len(result.papers) == 538
+    assert len(result.papers) == RECORDS_PER_PAGE
     assert result.resumption_token is None
     assert (result.cursor, result.complete_list_size) == (102000, 102538)
 
@@ -97,7 +101,7 @@ def test_wrong_document_and_truncated_page() -> None:
     with pytest.raises(FeedParseError, match="not an OAI-PMH response"):
         parse_list_records(b"<feed/>")
     with pytest.raises(FeedParseError, match="malformed XML"):
-        parse_list_records(page("page_002.xml")[:100_000])
+        parse_list_records(page("page_002.xml")[:10_000])
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +115,7 @@ def test_harvest_follows_tokens_to_the_end(arxiv: ArxivServer) -> None:
     settings = arxiv.settings()
     with PoliteClient(settings) as client:
         pages = list(harvest(client, settings, "cs", date(2007, 1, 1), date(2016, 3, 9)))
-    assert [len(p.papers) for p in pages] == [1000, 1000, 538]
+    assert [len(p.papers) for p in pages] == [RECORDS_PER_PAGE] * 3
     sent = arxiv.requests("/oai")
     assert sent[0].query == {
         "verb": ["ListRecords"],
@@ -150,4 +154,4 @@ def test_repeated_token_stops(arxiv: ArxivServer) -> None:
 
 
 def test_fixture_paths_exist() -> None:
-    assert Path(fixtures_dir() / "corpus" / "oai_cs_2016-03-09" / "MANIFEST.tsv").is_file()
+    assert Path(shared_fixtures_dir() / "corpus" / "oai_cs_2016-03-09" / "MANIFEST.tsv").is_file()

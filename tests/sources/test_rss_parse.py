@@ -14,7 +14,7 @@ import pytest
 from arxivbot.errors import FeedParseError
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.sources.rss import feed_categories, merge_items, parse_feed, split_authors
-from support.fixtures import feed_path
+from support.fixtures import feed_path, shared_feed_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sources"
 MULTI = "cs.AI+cs.CL+cs.DC+cs.LG"
@@ -37,8 +37,13 @@ def load(day: str, name: str = MULTI, fmt: str = "rss") -> tuple[bytes, str]:
     return feed_path(day, name, fmt).read_bytes(), f"http://rss.arxiv.org/{fmt}/{name}"
 
 
+def load_whole(day: str, name: str = MULTI, fmt: str = "rss") -> tuple[bytes, str]:
+    """A whole recorded day (corpus-scale: the large set; skips when it is absent)."""
+    return shared_feed_path(day, name, fmt).read_bytes(), f"http://rss.arxiv.org/{fmt}/{name}"
+
+
 def type_counts(day: str, name: str, fmt: str) -> tuple[int, ...]:
-    listing = parse_feed(*load(day, name, fmt))
+    listing = parse_feed(*load_whole(day, name, fmt))
     counts = Counter(a.announce_type for _, a in listing.items)
     return tuple(counts[t] for t in AnnounceType)
 
@@ -46,6 +51,14 @@ def type_counts(day: str, name: str, fmt: str) -> tuple[int, ...]:
 @pytest.mark.parametrize(("day", "name", "fmt"), sorted(EXPECTED))
 def test_recorded_days_have_the_documented_counts(day: str, name: str, fmt: str) -> None:
     assert type_counts(day, name, fmt) == EXPECTED[(day, name, fmt)]
+
+
+@pytest.mark.parametrize(("day", "name", "fmt"), sorted(EXPECTED))
+def test_announce_types_are_counted_as_the_file_states_them(day: str, name: str, fmt: str) -> None:
+    raw = feed_path(day, name, fmt).read_bytes().decode()
+    stated = Counter(re.findall(r"<arxiv:announce_type>([a-z-]+)<", raw))
+    counts = Counter(a.announce_type for _, a in parse_feed(*load(day, name, fmt)).items)
+    assert tuple(counts[t] for t in AnnounceType) == tuple(stated[t.value] for t in AnnounceType)
 
 
 def test_listing_header_fields() -> None:
@@ -93,7 +106,7 @@ def test_weekend_and_holiday_feeds_are_no_announcement(day: str, fmt: str) -> No
 
 
 def test_partial_day_is_parsed_not_rejected() -> None:
-    listing = parse_feed(*load("2026-06-25"))
+    listing = parse_feed(*load_whole("2026-06-25"))
     assert listing.announced_on == date(2026, 6, 25)
     assert len(listing.items) == 9
 
@@ -132,14 +145,14 @@ def test_titles_and_abstracts_are_exactly_what_arxiv_wrote(day: str) -> None:
 
 
 def test_ampersands_and_angle_brackets_survive_where_feedparser_mangles_them() -> None:
-    content, url = load("2026-06-04")
+    content, url = load_whole("2026-06-04")
     by_id = {p.arxiv_id: p for p, _ in parse_feed(content, url).items}
     assert by_id["2605.30589"].abstract.count("community Q&A -- yielding") == 1
     assert by_id["2605.30589"].abstract.count("&amp;") == 0
     fp = {e.id.rsplit(":", 1)[1]: e for e in feedparser.parse(content).entries}
     assert "community Q&amp;A" in fp["2605.30589v2"].summary  # what we avoid
 
-    content, url = load("2026-06-01")
+    content, url = load_whole("2026-06-01")
     listing = parse_feed(content, url)
     angle = [p for p, _ in listing.items if "<item path, feature path, value>" in p.abstract]
     assert len(angle) == 1
@@ -256,9 +269,9 @@ def test_merging_per_category_feeds_matches_the_multi_category_feed() -> None:
     from arxivbot.sources.rss import merge_listings
 
     day = "2026-06-16"
-    singles = [parse_feed(*load(day, cat)) for cat in ("cs.AI", "cs.CL", "cs.DC", "cs.LG")]
+    singles = [parse_feed(*load_whole(day, cat)) for cat in ("cs.AI", "cs.CL", "cs.DC", "cs.LG")]
     merged = merge_listings(singles)
-    multi = parse_feed(*load(day))
+    multi = parse_feed(*load_whole(day))
     assert merged.announced_on == multi.announced_on
     merged_types = {p.arxiv_id: a.announce_type for p, a in merged.items}
     multi_types = {p.arxiv_id: a.announce_type for p, a in multi.items}
@@ -281,7 +294,7 @@ def test_feed_categories_from_url() -> None:
 
 
 def test_parse_speed_is_not_asserted_but_all_fixtures_parse() -> None:
-    root = feed_path("2026-06-01").parents[2]
+    root = shared_feed_path("2026-06-01").parents[2]
     total = 0
     for path in sorted(root.glob("2026-06-*/*/*.xml")):
         fmt = path.parent.name

@@ -132,7 +132,7 @@ def test_html_answer_for_a_pdf_is_an_error(
 def test_size_cap_applies_to_downloads(
     http: PoliteClient, arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
-    tiny = SourcesConfig(arxiv_base=arxiv.server.url, min_interval_seconds=0, max_response_mb=0.1)
+    tiny = SourcesConfig(arxiv_base=arxiv.server.url, min_interval_seconds=0, max_response_mb=0.01)
     arxiv.serve_fixture_pdfs()
     with pytest.raises(FullTextError, match="could not download"):
         FullTextFetcher(http, tiny, tmp_path).pdf(BERT)
