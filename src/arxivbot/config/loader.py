@@ -8,6 +8,7 @@ CI cache location needs no config edit).
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
@@ -119,13 +120,40 @@ def _config_error(exc: ValidationError) -> ConfigError:
     return ConfigError(message + more, key=key, hint=f"fix '{key}' in the config file")
 
 
+# A misspelling of one of these would silently switch a feature off: refuse it instead.
+SWITCH_KEYS = frozenset({"enabled"})
+
+
 def unknown_keys(model: BaseModel) -> tuple[str, ...]:
-    """One warning per key the model does not know, at any depth, named by its dotted path."""
-    return tuple(f"unknown config key '{key}' is ignored" for key in _unknown(model, ""))
+    """One warning per key the model does not know, at any depth, with the nearest known key.
+
+    A near miss of a switch (``ai_summary.enable`` for ``enabled``) is a :class:`ConfigError`:
+    ignoring it would quietly turn the feature off.
+    """
+    warnings = []
+    for key, suggestion in _unknown(model, ""):
+        if suggestion is None:
+            warnings.append(f"unknown config key '{key}' is ignored")
+            continue
+        section = key.rpartition(".")[0]
+        meant = f"{section}.{suggestion}" if section else suggestion
+        if suggestion in SWITCH_KEYS:
+            raise ConfigError(
+                f"unknown config key '{key}' (did you mean '{meant}'?)",
+                key=key,
+                hint=f"rename it to '{meant}'; ignoring it would leave the feature off",
+            )
+        warnings.append(f"unknown config key '{key}' is ignored (did you mean '{meant}'?)")
+    return tuple(warnings)
 
 
-def _unknown(model: BaseModel, prefix: str) -> list[str]:
-    found = [f"{prefix}{key}" for key in (model.model_extra or {})]
+def _nearest(key: str, model: BaseModel) -> str | None:
+    close = difflib.get_close_matches(key, list(type(model).model_fields), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _unknown(model: BaseModel, prefix: str) -> list[tuple[str, str | None]]:
+    found = [(f"{prefix}{key}", _nearest(key, model)) for key in (model.model_extra or {})]
     for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, dict):
