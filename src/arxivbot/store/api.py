@@ -40,6 +40,9 @@ class SearchFilters:
     categories: tuple[str, ...] = ()
     limit: int = 50
     offset: int = 0
+    # Rank only the newest N text matches (stored order), so a broad query costs the same
+    # on a store of any size; None ranks every match (the CLI's exhaustive search).
+    rank_window: int | None = None
 
 
 @dataclass(frozen=True)
