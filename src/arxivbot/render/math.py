@@ -44,6 +44,11 @@ MATHML_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 # A bare '&' that is not an entity: latex2mathml emits it for \text{a & b}.
 _BARE_AMP_RE = re.compile(r"&(?!#x[0-9A-Fa-f]+;|#\d+;|[A-Za-z]+;)")
+# Operator names LLMs write that latex2mathml does not know (it would show "\arg").
+_OPERATORS_RE = re.compile(r"\\(arg|sgn|sigmoid|softmax)(?![A-Za-z])")
+# latex2mathml copies text-mode escapes (\text{num\_layers}) verbatim, backslash and all.
+_TEXT_GROUP_RE = re.compile(r"(\\(?:text(?:bf|it|tt|rm|sf)?|mbox)\{)([^{}]*)\}")
+_TEXT_ESCAPE_RE = re.compile(r"\\([_&%#$])")
 
 
 @lru_cache(maxsize=8192)  # pure; the same formula recurs across summaries and outputs
@@ -53,11 +58,19 @@ def tex_to_mathml(tex: str, *, display: bool = False) -> str | None:
     if not tex or len(tex) > MAX_TEX_CHARS:
         return None
     try:
-        mathml = convert(tex, display="block" if display else "inline")
+        mathml = convert(_prepare(tex), display="block" if display else "inline")
     except Exception:  # latex2mathml raises many types (and IndexError) on bad input
         return None
     mathml = _BARE_AMP_RE.sub("&amp;", mathml)
     return mathml if _faithful(mathml) else None
+
+
+def _prepare(tex: str) -> str:
+    """Rewrite the few common spellings latex2mathml gets wrong into ones it knows."""
+    tex = _OPERATORS_RE.sub(r"\\operatorname{\1}", tex)
+    return _TEXT_GROUP_RE.sub(
+        lambda m: m.group(1) + _TEXT_ESCAPE_RE.sub(r"\1", m.group(2)) + "}", tex
+    )
 
 
 def _faithful(mathml: str) -> bool:
