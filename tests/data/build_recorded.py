@@ -39,6 +39,7 @@ TARGET = HERE / "recorded"
 SAMPLE_MODULUS = 20
 SUMMARY_LIMIT = 60
 OAI_RECORDS = 40
+KEYWORD_PAPERS_PER_DAY = 40
 ID_RE = re.compile(r"\b(\d{4}\.\d{4,5})\b")
 OAI_NS = "{http://www.openarchives.org/OAI/2.0/}"
 
@@ -81,9 +82,9 @@ def trim_feed(source: Path, target: Path, wanted: set[str]) -> None:
     target.write_bytes(body.replace(b'<?xml version="1.0" encoding="UTF-8"?>', b"<?xml version='1.0' encoding='UTF-8'?>") + b"\n")
 
 
-def day_ids(feed: Path) -> list[str]:
+def day_titles(feed: Path) -> list[tuple[str, str]]:
     tree = etree.fromstring(feed.read_bytes())
-    return [item_id(item) for item in tree.iter("item")]
+    return [(item_id(item), item.findtext("title") or "") for item in tree.iter("item")]
 
 
 def kept_papers(source: Path) -> tuple[set[str], set[str]]:
@@ -94,17 +95,25 @@ def kept_papers(source: Path) -> tuple[set[str], set[str]]:
     """
     named = named_in_tests()
     picked = {str(r["id"]) for r in recorded_summaries(source) if str(r["published"]) >= "2026-06"}
+    seed = json.loads((source / "seed-config.json").read_text(encoding="utf-8"))
+    keyword = re.compile(r"\b(" + "|".join(map(re.escape, seed["keywords"])) + r")s?\b", re.I)
     combined: set[str] = set()
     others: set[str] = set()
     for day in sorted((source / "arxiv-feeds").iterdir()):
         feed = day / "rss" / "cs.AI+cs.CL+cs.DC+cs.LG.xml"
         if not feed.is_file():
             continue
-        for arxiv_id in day_ids(feed):
+        # Full digests (30 kept) are only needed on the first two weeks' days.
+        matching = 0 if day.name <= "2026-06-12" else KEYWORD_PAPERS_PER_DAY
+        for arxiv_id, title in day_titles(feed):
             if keep_id(arxiv_id) or arxiv_id in named:
                 combined.add(arxiv_id)
                 others.add(arxiv_id)
             elif arxiv_id in picked:
+                combined.add(arxiv_id)
+            elif matching < KEYWORD_PAPERS_PER_DAY and keyword.search(title):
+                # Enough papers that the seed profile matches for a full digest (30 kept).
+                matching += 1
                 combined.add(arxiv_id)
     return combined, others
 

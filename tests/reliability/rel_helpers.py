@@ -116,6 +116,12 @@ def readme_entries(readme: str) -> list[int]:
     return [int(n) for n in re.findall(r"^### (\d+)\. ", outside, re.M)]
 
 
+def assert_full_digest(entries: list[int]) -> None:
+    """Entries numbered 1..N with no gap, N a full day's digest (max_papers = 30 caps it)."""
+    assert entries == list(range(1, len(entries) + 1)), entries
+    assert 15 <= len(entries) <= 30, f"{len(entries)} entries"
+
+
 def leftover_temp_files(out: Path) -> list[str]:
     return sorted(str(p.relative_to(out)) for p in out.rglob(".*.tmp"))
 
