@@ -154,21 +154,26 @@ def summary_parser() -> MarkdownIt:
     return md
 
 
-def parse_summary(text: str) -> list[Token]:
-    """The token stream of an untrusted summary (invisible characters removed first)."""
+@lru_cache(maxsize=64)  # one summary feeds several outputs in a run: parse it once
+def parse_summary(text: str) -> tuple[Token, ...]:
+    """The token stream of an untrusted summary (invisible characters removed first).
+
+    Shared between outputs, so nothing may change it: heading demotion is a shift each
+    renderer applies (:func:`heading_shift`), not an edit of the tokens.
+    """
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return summary_parser().parse(text)
+    return tuple(summary_parser().parse(text))
 
 
-def demote_headings(tokens: Sequence[Token], top_level: int) -> None:
-    """Shift headings so the summary's highest one is ``h{top_level}`` (h6 at the deepest)."""
+def heading_shift(tokens: Sequence[Token], top_level: int) -> int:
+    """How many levels to move headings so the summary's highest one is ``h{top_level}``."""
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    if not levels:
-        return
-    shift = top_level - min(levels)
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{max(1, min(6, int(token.tag[1]) + shift))}"
+    return top_level - min(levels) if levels else 0
+
+
+def shifted_level(tag: str, shift: int) -> int:
+    """The level of heading ``tag`` (``"h2"``) after ``shift``, kept within h1–h6."""
+    return max(1, min(6, int(tag[1]) + shift))
 
 
 # --------------------------------------------------------------------------- HTML
@@ -191,6 +196,14 @@ class _SummaryRenderer(RendererHTML):
     ) -> str:
         label = html.escape(f" ({tokens[idx].info})")
         return self.math_block(tokens, idx, options, env).replace("</div>", f"{label}</div>", 1)
+
+    def heading_open(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, env: EnvType) -> str:
+        return f"<h{shifted_level(tokens[idx].tag, env.get('heading_shift', 0))}>"
+
+    def heading_close(
+        self, tokens: Sequence[Token], idx: int, _o: OptionsDict, env: EnvType
+    ) -> str:
+        return f"</h{shifted_level(tokens[idx].tag, env.get('heading_shift', 0))}>\n"
 
     def safe_tag(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, _e: EnvType) -> str:
         token = tokens[idx]
@@ -216,8 +229,8 @@ def markdown_to_safe_html(text: str, heading_level: int = SITE_HEADING_LEVEL) ->
     its highest heading becomes ``h{heading_level}``."""
     md = summary_parser()
     tokens = parse_summary(text)
-    demote_headings(tokens, heading_level)
-    return sanitize_html(md.renderer.render(tokens, md.options, {}))
+    env = {"heading_shift": heading_shift(tokens, heading_level)}
+    return sanitize_html(md.renderer.render(tokens, md.options, env))
 
 
 def sanitize_html(fragment: str) -> str:

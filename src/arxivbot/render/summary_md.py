@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from markdown_it.tree import SyntaxTreeNode
 
-from arxivbot.render.markdown import demote_headings, parse_summary
+from arxivbot.render.markdown import heading_shift, parse_summary, shifted_level
 
 README_HEADING_LEVEL = 4  # README entries are ### headings
 # What can start inline markup mid-line ('>' and block markers only matter at a line start,
@@ -39,25 +39,25 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 def safe_summary_markdown(text: str, *, heading_level: int = README_HEADING_LEVEL) -> str:
     """README Markdown for an untrusted summary: same structure, nothing live."""
     tokens = parse_summary(text)
-    demote_headings(tokens, heading_level)
-    return _blocks(SyntaxTreeNode(tokens).children, tight=False).strip("\n")
+    shift = heading_shift(tokens, heading_level)
+    return _blocks(SyntaxTreeNode(tokens).children, shift, tight=False).strip("\n")
 
 
-def _blocks(nodes: Sequence[SyntaxTreeNode], *, tight: bool) -> str:
-    parts = [_block(node) for node in nodes]
+def _blocks(nodes: Sequence[SyntaxTreeNode], shift: int, *, tight: bool) -> str:
+    parts = [_block(node, shift) for node in nodes]
     return ("\n" if tight else "\n\n").join(p for p in parts if p)
 
 
-def _block(node: SyntaxTreeNode) -> str:
+def _block(node: SyntaxTreeNode, shift: int) -> str:
     kind = node.type
     if kind == "paragraph":
         return _inline(node.children, line_start=True)
     if kind == "heading":
-        return _heading(node)
+        return _heading(node, shift)
     if kind in ("bullet_list", "ordered_list"):
-        return _list(node)
+        return _list(node, shift)
     if kind == "blockquote":
-        inner = _blocks(node.children, tight=False)
+        inner = _blocks(node.children, shift, tight=False)
         return "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
     if kind in ("fence", "code_block"):
         return _fence(node.content, node.info if kind == "fence" else "")
@@ -71,15 +71,15 @@ def _block(node: SyntaxTreeNode) -> str:
     return _escape(node.content)  # nothing else is produced with raw HTML off
 
 
-def _heading(node: SyntaxTreeNode) -> str:
-    level = int(node.tag[1])
+def _heading(node: SyntaxTreeNode, shift: int) -> str:
+    level = shifted_level(node.tag, shift)
     text = _inline(node.children, line_start=False).replace("\n", " ")
     if text.endswith("#"):
         text = text[:-1] + "\\#"  # a trailing '#' would be read as the closing sequence
     return f"{'#' * level} {text}".rstrip()
 
 
-def _list(node: SyntaxTreeNode) -> str:
+def _list(node: SyntaxTreeNode, shift: int) -> str:
     ordered = node.type == "ordered_list"
     number = int(node.attrs.get("start", 1) or 1) if ordered else 0
     tight = any(p.hidden for item in node.children for p in item.children)
@@ -87,7 +87,7 @@ def _list(node: SyntaxTreeNode) -> str:
     for item in node.children:
         marker = f"{number}. " if ordered else "- "
         number += 1
-        body = _blocks(item.children, tight=tight)
+        body = _blocks(item.children, shift, tight=tight)
         pad = " " * len(marker)
         lines = body.split("\n")
         rest = [f"{pad}{line}" if line else "" for line in lines[1:]]

@@ -33,6 +33,7 @@ class _Piece:
     text: str
     tex: str = ""  # set for a formula
     display: bool = False
+    code: bool = False  # a code span: shown as code in HTML (it may name a tag on purpose)
 
 
 def summary_lead(summary: str, limit: int) -> SummaryLead:
@@ -40,10 +41,13 @@ def summary_lead(summary: str, limit: int) -> SummaryLead:
     characters, cut at a word boundary or before a formula; empty when there is none."""
     pieces = _clip(list(_lead_pieces(parse_summary(summary), limit)), limit)
     text = "".join(p.text for p in pieces)
-    markup = "".join(
-        math_html(p.tex, display=p.display) if p.tex else html.escape(p.text) for p in pieces
-    )
-    return SummaryLead(text, markup)
+    return SummaryLead(text, "".join(_html(p) for p in pieces))
+
+
+def _html(piece: _Piece) -> str:
+    if piece.tex:
+        return math_html(piece.tex, display=piece.display)
+    return f"<code>{html.escape(piece.text)}</code>" if piece.code else html.escape(piece.text)
 
 
 def _lead_pieces(tokens: Sequence[Token], limit: int) -> Iterator[_Piece]:
@@ -66,7 +70,7 @@ def _lead_pieces(tokens: Sequence[Token], limit: int) -> Iterator[_Piece]:
 def _inline_pieces(children: Sequence[Token]) -> Iterator[_Piece]:
     for child in children:
         if child.type in ("text", "code_inline"):
-            yield _Piece(child.content)
+            yield _Piece(child.content, code=child.type == "code_inline")
         elif child.type in ("softbreak", "hardbreak") or (
             child.type == "safe_tag" and child.tag == "br"
         ):
@@ -88,16 +92,16 @@ def _clip(pieces: list[_Piece], limit: int) -> list[_Piece]:
         if not piece.tex and kept and kept[-1].text.endswith(" ") and text.startswith(" "):
             text = text.lstrip(" ")
         if size + len(text) <= limit - 1:
-            kept.append(_Piece(text, piece.tex, piece.display))
+            kept.append(_Piece(text, piece.tex, piece.display, piece.code))
             size += len(text)
             continue
         if not piece.tex:
             room = text[: max(limit - 1 - size, 0)]
             cut = room.rfind(" ")
             room = room[:cut] if cut > len(room) // 2 else room
-            kept.append(_Piece(room.rstrip(" ,;:.，。；：")))
+            kept.append(_Piece(room.rstrip(" ,;:.，。；："), code=piece.code))
         kept.append(_Piece(ELLIPSIS))
         break
     if kept and not kept[0].tex:
-        kept[0] = _Piece(kept[0].text.lstrip())
+        kept[0] = _Piece(kept[0].text.lstrip(), code=kept[0].code)
     return kept
