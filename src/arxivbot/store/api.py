@@ -43,6 +43,8 @@ class SearchFilters:
     # Rank only the newest N text matches (stored order), so a broad query costs the same
     # on a store of any size; None ranks every match (the CLI's exhaustive search).
     rank_window: int | None = None
+    # Seconds a text search may take before it is stopped (SearchTimeout); None: no bound.
+    time_limit: float | None = None
 
 
 @dataclass(frozen=True)
