@@ -138,3 +138,47 @@ def test_document_frequency_counts_title_and_abstract_phrases(filled: Store) -> 
     assert filled.document_frequency("") == 0
     filled.upsert_papers([build_paper("2506.00009", title="Quantum walks")])
     assert filled.document_frequency("quantum") == 3  # cache dropped on write
+
+
+# -- bounded work: rank window, date prefilter, time limit --------------------------------
+@pytest.fixture
+def many(store: Store) -> Store:
+    """60 papers about "graph", stored oldest first (one announcement day each)."""
+    papers = [
+        build_paper(f"2506.{n:05d}", title=f"Graph study {n}", abstract="graph " * (1 + n % 7))
+        for n in range(1, 61)
+    ]
+    store.upsert_papers(papers)
+    store.add_announcements(
+        [build_announcement(p, DAY - timedelta(days=60 - i)) for i, p in enumerate(papers)]
+    )
+    return store
+
+
+def test_rank_window_ranks_only_the_newest_matches(many: Store) -> None:
+    everything = ids(many.search("graph", SearchFilters(limit=100)))
+    windowed = ids(many.search("graph", SearchFilters(limit=10, rank_window=10)))
+    assert len(everything) == 60
+    assert sorted(windowed) == [f"2506.{n:05d}" for n in range(51, 61)]
+    # A page past the window widens it instead of coming back empty.
+    deep = many.search("graph", SearchFilters(limit=5, offset=20, rank_window=10))
+    assert len(deep) == 5
+
+
+def test_date_prefilter_keeps_exactly_the_days_asked(many: Store) -> None:
+    start, end = DAY - timedelta(days=30), DAY - timedelta(days=21)
+    filters = SearchFilters(date_from=start, date_to=end, limit=10, rank_window=5)
+    hits = many.search("graph", filters)
+    assert len(hits) == 10
+    assert all(hit.announced_on and start <= hit.announced_on <= end for hit in hits)
+    empty = SearchFilters(date_from=date(2001, 1, 1), date_to=date(2001, 1, 2))
+    assert many.search("graph", empty) == []
+
+
+def test_time_limit_stops_a_search_and_the_connection_is_reused(many: Store) -> None:
+    from arxivbot.store.search import SearchTimeout
+
+    with pytest.raises(SearchTimeout, match="took longer than"):
+        many.search("g* OR s*", SearchFilters(limit=60, time_limit=1e-9))
+    # The pooled connection carries no handler afterwards: the next search answers.
+    assert len(many.search("graph", SearchFilters(limit=3, time_limit=30.0))) == 3
