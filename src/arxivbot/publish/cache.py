@@ -129,6 +129,15 @@ class GenerationCache(Generic[T]):
         self._lock = threading.Lock()
         self._max = max_entries
 
+    def peek(self, key: Hashable, generation: Hashable) -> T | None:
+        """The value :meth:`get` would return without building, or None (a miss)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and (found[0] == generation or key in self._building):
+                self._entries.move_to_end(key)
+                return found[1]
+        return None
+
     def get(self, key: Hashable, generation: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
             found = self._entries.get(key)

@@ -14,14 +14,19 @@ from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_pro
 from arxivbot.models import RankedPaper, Summary
 from arxivbot.publish.cache import CachedBody, GenerationCache, store_generation
 from arxivbot.publish.scheduler import RunCoordinator, Runner, Scheduler
+from arxivbot.publish.web_limits import SearchGate
 from arxivbot.store.api import StoreApi
 
 RankedDay = tuple[tuple[RankedPaper, Summary | None], ...]
+# Searches run at once (CPU-bound in SQLite, so about the core count) and queued behind.
+SEARCH_SLOTS = 2
+SEARCH_QUEUE = 64
 
 
 class ServerState:
-    """One per app. The store is opened once and shared: it gives each thread its own
-    SQLite connection (see ``arxivbot.store.db``), so request threads never share a cursor.
+    """One per app. The store is opened once and shared: each request borrows a SQLite
+    connection from its bounded pool (see ``arxivbot.store.db``), so request threads never
+    share a cursor and open files stay flat however many threads come and go.
     """
 
     def __init__(
@@ -45,6 +50,7 @@ class ServerState:
         self.max_age = self.config.server.cache_max_age
         self.bodies: GenerationCache[CachedBody] = GenerationCache()
         self.days: GenerationCache[RankedDay] = GenerationCache(max_entries=256)
+        self.searches = SearchGate(active=SEARCH_SLOTS, waiting=SEARCH_QUEUE)
         self.coordinator = RunCoordinator(runner, clock=clock)
         self.scheduler: Scheduler | None = None
         if scheduler and runner is not None:

@@ -36,7 +36,8 @@ from arxivbot.publish.state import ServerState
 from arxivbot.publish.web_api import StateDep
 from arxivbot.publish.web_api import router as api_router
 from arxivbot.publish.web_ops import router as ops_router
-from arxivbot.render.feeds import FeedFormat, FeedMeta, build_feed, feed_path
+from arxivbot.render.feeds import FEED_PATHS, FeedFormat, FeedMeta, build_feed, feed_path
+from arxivbot.render.site import STATIC_FILES
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,25 @@ FEED_TYPES: dict[str, str] = {
     "atom": "application/atom+xml; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
 }
-# What the static route may serve: the render stage's outputs and nothing else, so an
-# output directory shared with other files (the repository root, say) leaks nothing.
-ROOT_JSON = frozenset({"papers.json", "feed.json", "search-index.json"})
-ROOT_SUFFIXES = frozenset({".html", ".xml", ".md", ".js", ".css", ".svg", ".ico", ".png", ".txt"})
-SITE_DIRS = frozenset({"days", "papers", "static", "rss", "atom", "feed"})
-DIR_SUFFIXES = ROOT_SUFFIXES | {".json", ".woff2", ".woff", ".webp", ".jpg", ".map"}
+# What the static route may serve: exactly the files the render stage writes, by name or
+# by the pattern of their folder, and nothing else, so an output directory shared with
+# other files (``output.dir = "."``: the repository root, its prompt file, notes) leaks
+# nothing even when those files have the same suffixes.
+ROOT_FILES = frozenset(
+    {
+        "index.html",
+        "stats.html",
+        "search.html",
+        "search-index.json",
+        "search-index.js",
+        "README.md",
+        "papers.json",
+        *(whole for whole, _ in FEED_PATHS.values()),
+    }
+)
+STATIC_NAMES = frozenset({*STATIC_FILES, "server.js"})
+# Folder -> the one suffix its rendered files have (days/<date>.html, rss/<cat>.xml, ...).
+DIR_SUFFIX = {"days": ".html", "papers": ".html", "rss": ".xml", "atom": ".xml", "feed": ".json"}
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
@@ -296,10 +310,14 @@ def _candidates(segments: list[str]) -> list[list[str]]:
 
 def _allowed(segments: list[str]) -> bool:
     name = segments[-1]
-    suffix = Path(name).suffix.lower()
     if len(segments) == 1:
-        return name in ROOT_JSON if suffix == ".json" else suffix in ROOT_SUFFIXES
-    return segments[0] in SITE_DIRS and suffix in DIR_SUFFIXES
+        return name in ROOT_FILES
+    if len(segments) != 2:
+        return False
+    if segments[0] == "static":
+        return name in STATIC_NAMES
+    suffix = DIR_SUFFIX.get(segments[0])
+    return suffix is not None and name.endswith(suffix) and len(name) > len(suffix)
 
 
 def _type_of(file: Path) -> str:

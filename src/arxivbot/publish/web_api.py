@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from arxivbot.ids import parse_arxiv_id
@@ -20,9 +21,13 @@ from arxivbot.models import Paper, RankedPaper, Summary
 from arxivbot.publish.cache import CachedBody, cached_response
 from arxivbot.publish.search_page import render_search_page
 from arxivbot.publish.state import ServerState
+from arxivbot.publish.web_limits import busy, read_capped_body
 from arxivbot.store.api import SearchFilters, SearchHit
+from arxivbot.store.search import SearchTimeout
 
 SearchField = Literal["all", "title", "abstract", "authors", "summary"]
+SEARCH_RANK_WINDOW = 5_000  # matches ranked per broad query: its cost stays flat as history grows
+SEARCH_TIME_LIMIT = 2.0  # seconds one search may run before it is stopped (503)
 
 
 # -- response models ---------------------------------------------------------------------
@@ -310,7 +315,7 @@ def fts_query(text: str, field: SearchField) -> str:
 
 
 @router.get("/search", response_model=SearchResults, tags=["api"])
-def search(
+async def search(
     request: Request,
     state: StateDep,
     q: Annotated[str, Query(max_length=500, description="FTS5 query; empty lists the newest")] = "",
@@ -321,23 +326,32 @@ def search(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
-    """Full-text search (SQLite FTS5) over titles, abstracts, authors and summaries."""
+    """Full-text search (SQLite FTS5) over titles, abstracts, authors and summaries.
+
+    A broad query ranks its newest 5,000 matches (add a date range to reach older ones).
+    Searches that miss the cache queue for a bounded number of slots: when the queue is
+    full the answer is 503 with ``Retry-After``."""
     if date_from and date_to and date_from > date_to:
         raise HTTPException(400, "'from' must not be after 'to'")
     state.check_category(category)
     query = fts_query(q, field)
     html = _wants_html(request)
     key = ("search", html, query, q, field, date_from, date_to, category, limit, offset)
+    filters = SearchFilters(
+        date_from=date_from,
+        date_to=date_to,
+        categories=(category,) if category else (),
+        limit=limit,
+        offset=offset,
+        rank_window=SEARCH_RANK_WINDOW,
+        time_limit=SEARCH_TIME_LIMIT,
+    )
 
     def build() -> CachedBody:
-        filters = SearchFilters(
-            date_from=date_from,
-            date_to=date_to,
-            categories=(category,) if category else (),
-            limit=limit,
-            offset=offset,
-        )
-        hits = state.store().search(query, filters)
+        try:
+            hits = state.store().search(query, filters)
+        except SearchTimeout:
+            raise busy(f"the search took longer than {SEARCH_TIME_LIMIT:g} s; narrow it") from None
         results = SearchResults(
             query=q, field=field, limit=limit, offset=offset, hits=[_hit(h) for h in hits]
         )
@@ -346,7 +360,11 @@ def search(
             return CachedBody.of(page.encode(), "text/html; charset=utf-8", state.clock())
         return CachedBody.of(json_bytes(results), "application/json", state.clock())
 
-    body = state.bodies.get(key, state.generation(), build)
+    generation = state.generation()
+    body = state.bodies.peek(key, generation)
+    if body is None:  # a miss costs a search: wait for a slot (or hear 503 at once)
+        async with state.searches.slot():
+            body = await run_in_threadpool(state.bodies.get, key, generation, build)
     response = cached_response(request, body, max_age=state.max_age)
     response.headers["Vary"] = "Accept, Accept-Encoding"
     return response
@@ -367,18 +385,41 @@ def _wants_html(request: Request) -> bool:
 
 
 # -- feedback ----------------------------------------------------------------------------------
-@router.post("/api/feedback/{arxiv_id:path}", response_model=FeedbackOut, tags=["admin"])
-def feedback(request: Request, state: StateDep, arxiv_id: str, body: FeedbackIn) -> FeedbackOut:
-    """Like or dislike a paper (ranks similar papers up or down); needs the admin token."""
+@router.post(
+    "/api/feedback/{arxiv_id:path}",
+    response_model=FeedbackOut,
+    tags=["admin"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": FeedbackIn.model_json_schema()}},
+        }
+    },
+)
+async def feedback(request: Request, state: StateDep, arxiv_id: str) -> FeedbackOut:
+    """Like or dislike a paper (ranks similar papers up or down); needs the admin token.
+
+    The token is checked before a byte of the body is read, and bodies over 16 KiB are
+    refused with 413 (from ``Content-Length``, or while reading a chunked body)."""
     require_admin(request, state)
+    try:
+        body = FeedbackIn.model_validate_json(await read_capped_body(request))
+    except ValidationError:
+        raise HTTPException(
+            400, 'bad request: expected {"value": "like" | "dislike" | "clear"}'
+        ) from None
     profile = state.profile(body.profile)
     try:
         parsed = parse_arxiv_id(arxiv_id)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
-    store = state.store()
-    if store.get_paper(parsed.id) is None:
-        raise HTTPException(404, f"unknown paper {parsed.id}")
     value = {"like": 1, "dislike": -1, "clear": 0}[body.value]
-    store.add_feedback(profile.name, parsed.id, value, state.clock())
+
+    def record() -> None:
+        store = state.store()
+        if store.get_paper(parsed.id) is None:
+            raise HTTPException(404, f"unknown paper {parsed.id}")
+        store.add_feedback(profile.name, parsed.id, value, state.clock())
+
+    await run_in_threadpool(record)
     return FeedbackOut(profile=profile.name, arxiv_id=parsed.id, value=value)
