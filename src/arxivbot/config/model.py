@@ -156,6 +156,8 @@ class ServerConfig(Section):
     scheduler: bool = True
     admin_token_env: str = "ARXIVBOT_ADMIN_TOKEN"
     cache_max_age: int = Field(default=300, ge=0, le=86_400)  # Cache-Control max-age, seconds
+    # Swagger UI loads its scripts from a CDN onto the origin holding the admin token.
+    api_docs: bool = False
 
     @field_validator("schedule")
     @classmethod

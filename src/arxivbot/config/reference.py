@@ -165,6 +165,8 @@ DESCRIPTIONS: dict[str, str] = {
     "server.admin_token_env": "NAME of the env variable holding the bearer token of "
     "`POST /admin/refresh` (unset: endpoint off).",
     "server.cache_max_age": "Cache-Control max-age of pages and feeds.",
+    "server.api_docs": "Serve Swagger UI at `/docs` (its scripts come from a CDN; "
+    "`/openapi.json` is always served).",
     "catch_up": "Fill missed announcement days from the arXiv API.",
     "catch_up.enabled": "Catch up during `arxivbot run`.",
     "catch_up.max_days": "Most days filled per run.",
