@@ -108,7 +108,7 @@ def _rank_context(
     loaded: LoadedConfig, store: StoreApi, profile: Profile
 ) -> tuple[RankContext, tuple[str, ...]]:
     """Store statistics, feedback and (when seeds exist) the semantic scorer for a profile."""
-    from arxivbot.rank import build_semantic_scorer
+    from arxivbot.rank import Collection, build_semantic_scorer
 
     feedback = store.feedback(profile.name)
     semantic, notes = build_semantic_scorer(
@@ -121,8 +121,8 @@ def _rank_context(
     )
     config = loaded.config
     context = RankContext(
-        document_frequency=store.document_frequency,
-        total_documents=store.paper_count(),
+        # term statistics from the stored papers, re-tokenised by the matcher (cached)
+        collection=Collection(f"{store.path}:{store.paper_count()}", store.iter_papers),
         semantic=semantic,
         feedback=feedback,
         dedupe_methods=tuple(config.deduplication_methods) if config.enable_deduplication else (),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,8 @@ from arxivbot.config import (
     resolve_profiles,
 )
 from arxivbot.errors import ConfigError, QueryError
-from arxivbot.models import Announcement, AnnounceType, Paper
-from arxivbot.rank import RankContext, dedupe, rank_day
+from arxivbot.models import Announcement, AnnounceType, Paper, RankedPaper, ScoreComponent
+from arxivbot.rank import Collection, RankContext, dedupe, rank_day
 from arxivbot.rank.authors import parse_name, same_person
 from arxivbot.rank.naive import naive_score
 from arxivbot.rank.text import tokens
@@ -57,7 +58,7 @@ def profile(**changes: object) -> Profile:
     return replace(base, **rest)  # type: ignore[arg-type]
 
 
-def test_original_scale_and_explanations() -> None:
+def test_term_parts_and_explanations() -> None:
     papers = [
         make("2606.00003", "RL for decoding", "An RL framework."),
         make("2606.00002", "A world model", "Early results in the world."),
@@ -66,26 +67,46 @@ def test_original_scale_and_explanations() -> None:
     result = rank_day(papers, profile(), RankContext())
     assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00003", "2606.00001"]
     top = result.ranked[0]
-    # RL 1.5 (title) + Decoding 1.5 (title) + framework 1.0 ("Framework" and "decode" are dups)
-    assert top.score == 4.0 and top.rank == 1
-    assert {c.label: (c.field, c.contribution) for c in top.components} == {
-        "RL": ("title", 1.5),
-        "Decoding": ("title", 1.5),
-        "framework": ("abstract", 1.0),
-    }
-    assert '"RL" in title (+1.5' in top.explanation
+    parts = {c.label: c for c in top.components}
+    # "Framework" and "decode" are the same terms as "framework" and "Decoding"
+    assert list(parts) == ["RL", "Decoding", "framework"]
+    # 3 papers are too few for statistics: specificity 1; once in the title = 1.0
+    assert parts["Decoding"].contribution == round(1.0 * 0.8, 4)  # the 2nd term counts ×0.8
+    assert 1.0 < parts["RL"].contribution < 1.3  # title and abstract, saturated
+    assert parts["framework"].field == "abstract"
+    assert 0.3 < parts["framework"].contribution < 0.64 * 0.9  # 3rd term, abstract only
+    assert top.score == round(sum(c.contribution for c in top.components), 4)
+    assert '"RL" in title (+1.' in top.explanation
+    assert "title ×1, abstract ×1" in parts["RL"].detail
     assert result.matched == 2 and result.ranked[1].rank == 2
 
 
-def test_exclude_min_score_max_papers_and_ties() -> None:
+def test_min_score_is_read_on_the_original_scale_and_a_title_keyword_keeps() -> None:
+    papers = [
+        make("2606.00001", "A title", "An RL framework that does decoding."),  # 3 in abstract
+        make("2606.00002", "A title", "Only RL here."),  # 1.0 on the original scale
+        make("2606.00003", "RL", "Nothing else."),  # a keyword in the title
+        make("2606.00004", "A title", "Nothing at all."),
+    ]
+    kept = {
+        min_score: [
+            r.paper.arxiv_id
+            for r in rank_day(papers, profile(min_score=min_score), RankContext()).ranked
+        ]
+        for min_score in (0, 1.0, 2.5, 10)
+    }
+    assert sorted(kept[0]) == sorted(kept[1.0]) == ["2606.00001", "2606.00002", "2606.00003"]
+    assert sorted(kept[2.5]) == ["2606.00001", "2606.00003"]
+    assert kept[10] == ["2606.00003"]
+
+
+def test_exclude_max_papers_and_ties() -> None:
     papers = [make(f"2606.0000{i}", "RL decoding") for i in (3, 1, 2)]
     papers.append(make("2606.00009", "RL decoding: a survey"))
     papers.append(make("2606.00008", "RL", "surveys of decoders"))
     result = rank_day(papers, profile(exclude_keywords=["survey"], max_papers=2), RankContext())
     assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00001", "2606.00002"]
     assert result.matched == 3
-    result = rank_day(papers, profile(min_score=3.5), RankContext())
-    assert result.matched == 0
 
 
 def test_query_include_exclude_fields_weights() -> None:
@@ -102,7 +123,7 @@ def test_query_include_exclude_fields_weights() -> None:
     result = rank_day(papers, prof, RankContext())
     assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00001", "2606.00003"]
     assert result.ranked[0].score > result.ranked[1].score
-    assert result.ranked[0].components[0].contribution == 4.5
+    assert result.ranked[0].components[0].contribution == 3.0  # ^3 × once in the title
 
 
 def test_bad_query_names_the_key() -> None:
@@ -110,16 +131,77 @@ def test_bad_query_names_the_key() -> None:
         rank_day([], profile(exclude_query="a AND"), RankContext())
 
 
-def test_specificity_scales_rare_terms_up_and_common_down() -> None:
-    frequencies = {"framework": 2000, "FP8": 40}
-    ctx = RankContext(document_frequency=lambda t: frequencies.get(t, 500), total_documents=10000)
-    prof = profile(keywords=["framework", "FP8"])
-    result = rank_day([make("2606.00001", "x", "An FP8 framework")], prof, ctx)
-    parts = {c.label: c.contribution for c in result.ranked[0].components}
-    assert parts["FP8"] > 1.0 > parts["framework"]
-    assert abs((parts["FP8"] + parts["framework"]) / 2 - 1.0) < 0.01  # mean term keeps 1.0
-    flat = rank_day([make("2606.00001", "x", "An FP8 framework")], prof, RankContext())
-    assert {c.contribution for c in flat.ranked[0].components} == {1.0}
+def _collection(count: int, abstracts: dict[str, int]) -> Collection:
+    """``count`` stored papers; ``abstracts[text]`` of them have that abstract."""
+    papers: list[Paper] = []
+    for text, n in abstracts.items():
+        papers += [make(f"2601.{len(papers) + i:05d}", "Stored", text)[0] for i in range(n)]
+    papers += [
+        make(f"2601.{len(papers) + i:05d}", "Stored", "Something else.")[0]
+        for i in range(count - len(papers))
+    ]
+    return Collection(f"test:{count}:{sorted(abstracts.items())}", lambda: papers)
+
+
+def test_specificity_comes_from_the_collection_and_not_the_profile() -> None:
+    ctx = RankContext(collection=_collection(1000, {"A framework.": 400, "In FP8.": 2}))
+    paper = make("2606.00001", "x", "An FP8 framework")
+    parts = {}
+    for keywords in (["framework", "FP8"], ["framework", "FP8", "zebra"]):
+        result = rank_day([paper], profile(keywords=keywords), ctx)
+        parts[len(keywords)] = {c.label: c for c in result.ranked[0].components}
+    # adding a keyword changes nothing for the others (no normalisation by the profile)
+    assert {k: c.contribution for k, c in parts[2].items()} == {
+        k: c.contribution for k, c in parts[3].items()
+    }
+    fp8, framework = parts[2]["FP8"], parts[2]["framework"]
+    assert "specificity 1.00" in fp8.detail and "of 1,001 papers" in fp8.detail
+    assert framework.contribution < 0.5 * fp8.contribution
+    flat = rank_day([paper], profile(keywords=["framework", "FP8"]), RankContext())
+    assert all("specificity 1.00" in c.detail for c in flat.ranked[0].components)
+
+
+def test_generic_words_cannot_outvote_a_precise_title_match() -> None:
+    generic = ["model", "method", "results", "framework", "approach", "data"]
+    common = {f"A {word}.": 500 for word in generic}
+    ctx = RankContext(collection=_collection(3000, {**common, "Speculative decoding.": 5}))
+    papers = [
+        make("2606.00001", "Speculative decoding", "Short."),
+        make("2606.00002", "A study", "A model, method, results, framework, approach, data."),
+    ]
+    result = rank_day(papers, profile(keywords=[*generic, "speculative decoding"]), ctx)
+    assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00001", "2606.00002"]
+
+
+def test_near_duplicates_count_once_and_phrase_words_back_off() -> None:
+    papers = [
+        make("2606.00001", "Efficient RLHF", "Efficiency of RL."),
+        make("2606.00002", "LLM agents at work", "Agents."),
+        make("2606.00003", "An agent framework", "For the LLM."),
+        make("2606.00004", "An agent framework", "Nothing else."),
+    ]
+    prof = profile(keywords=["Efficient", "Efficiency", "RL", "RLHF", "LLM agents", "LLM"])
+    result = rank_day(papers, prof, RankContext())
+    by_id = {r.paper.arxiv_id: r for r in result.ranked}
+    assert [c.label for c in by_id["2606.00001"].components] == ["Efficient", "RLHF"]
+    # the phrase is there: its words add nothing more
+    assert [c.label for c in by_id["2606.00002"].components] == ["LLM agents", "LLM"]
+    # a word of a phrase scores (weakly) but does not keep a paper by itself
+    assert [c.label for c in by_id["2606.00003"].components] == ["LLM", "agents"]
+    assert "2606.00004" not in by_id
+
+
+def test_rerankers_add_components_and_reorder() -> None:
+    papers = [make("2606.00001", "RL decoding"), make("2606.00002", "RL", "decoding")]
+
+    def judge(ranked: Sequence[RankedPaper], _profile: Profile) -> dict[str, list[ScoreComponent]]:
+        assert [r.paper.arxiv_id for r in ranked] == ["2606.00001", "2606.00002"]
+        return {"2606.00002": [ScoreComponent("judge", "on topic", "", 2.0, "verdict 9/10")]}
+
+    result = rank_day(papers, profile(), RankContext(rerankers=(judge,)))
+    assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00002", "2606.00001"]
+    assert result.ranked[0].components[-1].kind == "judge"
+    assert result.ranked[0].rank == 1
 
 
 @pytest.mark.parametrize(
@@ -151,13 +233,19 @@ def test_follow_boosts_forces_and_reports_drops_block_removes() -> None:
     authors = AuthorsConfig(follow=["Kaiming He"], block=["B. Person"])
     result = rank_day(papers, profile(authors=authors, max_papers=2), RankContext())
     ids = [r.paper.arxiv_id for r in result.ranked]
-    assert ids == ["2606.00001", "2606.00002"]
+    assert ids == ["2606.00002", "2606.00003"]  # a followed author (3.0) beats two terms
     assert result.ranked[1].forced and result.ranked[1].components[0].kind == "author"
+    result = rank_day(papers, profile(authors=authors, max_papers=1), RankContext())
     assert result.dropped_followed == ("2606.00003",)
     assert result.matched == 3
     soft = AuthorsConfig(follow=["Kaiming He"], force_include=False)
     result = rank_day(papers, profile(authors=soft, min_score=3.5), RankContext())
-    assert [r.paper.arxiv_id for r in result.ranked] == []
+    assert [r.paper.arxiv_id for r in result.ranked] == [
+        *("2606.00002", "2606.00003", "2606.00001", "2606.00004")
+    ]
+    result = rank_day(papers, profile(authors=soft, query="RL"), RankContext())
+    soft_ids = [r.paper.arxiv_id for r in result.ranked]
+    assert soft_ids == ["2606.00001", "2606.00004"]  # soft: not past the query
 
 
 def test_custom_rules_from_a_module(tmp_path: Path) -> None:
@@ -173,7 +261,7 @@ def test_custom_rules_from_a_module(tmp_path: Path) -> None:
     result = rank_day(papers, profile(custom_rules=rules), ctx)
     assert [r.paper.arxiv_id for r in result.ranked] == ["2606.00001", "2606.00003"]
     assert result.ranked[0].components[-1].kind == "custom"
-    assert result.ranked[0].score == 3.5
+    assert result.ranked[0].score == 3.0  # RL once in the title (1.0) + the rule's 2.0
     broken = CustomRulesConfig(score="my_rank_rules:broken_score")
     result = rank_day(papers, profile(custom_rules=broken), ctx)
     assert len(result.ranked) == 3
@@ -226,12 +314,13 @@ def test_recorded_day_with_seed_config_has_no_substring_matches(fixtures: Path) 
         day, replace(prof, max_papers=1000), RankContext(dedupe_methods=("id", "title"))
     )
     assert 0 < result.matched < len(day)
-    assert result.matched < sum(naive_score(p, prof.keywords) >= prof.min_score for p, _ in day)
+    # fewer than the original kept (any substring match), though a title keyword always keeps
+    assert result.matched < sum(naive_score(p, prof.keywords) > 0 for p, _ in day)
     for ranked in result.ranked:
         text_tokens = {
             t.casefold() for t in tokens(ranked.paper.title + " " + ranked.paper.abstract)
         }
-        assert ranked.score >= prof.min_score and ranked.components
+        assert ranked.components
         for comp in ranked.components:
             first = tokens(comp.label)[0]
             if first.isupper():  # an acronym must appear as a capitalised token

@@ -115,14 +115,19 @@ class SemanticConfig(Section):
 
 
 class WeightsConfig(Section):
-    """Score weights. Defaults keep the original scale: +1 per keyword, +0.5 more in the title."""
+    """Score weights: the BM25F-style term model of docs/ranking.md, authors, semantic."""
 
-    keyword: float = 1.0
-    title_bonus: float = 0.5
-    specificity: bool = True  # scale keyword weights by how rare the term is in the store
-    # bounds of a term's specificity factor (idf normalised so the profile's mean term is 1.0)
-    specificity_min: float = Field(default=0.25, ge=0)
-    specificity_max: float = Field(default=3.0, ge=1)
+    keyword: float = Field(default=1.0, ge=0)  # a fully specific term once in the title
+    title: float = Field(default=4.0, gt=0)  # one title occurrence = this many abstract ones
+    abstract: float = Field(default=1.0, ge=0)
+    comment: float = Field(default=0.0, ge=0)  # > 0: unprefixed terms also count in comments
+    k1: float = Field(default=1.2, gt=0)  # term-frequency saturation
+    b: float = Field(default=0.75, ge=0, le=1)  # abstract length normalisation
+    specificity: bool = True  # scale terms by how rare they are (idf) in the collection
+    specificity_min: float = Field(default=0.1, ge=0, le=1)  # floor of the idf factor
+    specificity_full: float = Field(default=0.05, gt=0, lt=1)  # share of papers at factor 1
+    more_terms: float = Field(default=0.8, ge=0, lt=1)  # the i-th further term counts this^i
+    partial: float = Field(default=0.3, ge=0, le=1)  # a word of a multi-word term, alone
     author: float = 3.0
     semantic: float = 4.0
     negative: float = 2.0

@@ -47,7 +47,8 @@ DESCRIPTIONS: dict[str, str] = {
     "max_papers": "Papers kept per announcement day (after ranking).",
     "days_back": "De-duplication window: a paper shown in the last N days is not shown again; "
     "also bounds how far back catch-up looks (3 × N days).",
-    "min_score": "Minimum score to keep a paper (original scale: +1 per keyword, +0.5 in title).",
+    "min_score": "Keep papers matching at least this much on the original's scale (+1 per "
+    "keyword, +0.5 more in the title); a keyword in the title always keeps (docs/ranking.md).",
     "enable_deduplication": "Drop repeated papers (see `deduplication_methods`).",
     "deduplication_methods": "`id` (versions of one paper), `title` (normalised), `link`.",
     "fetch_ratings": "Accepted for compatibility with the original config; arXiv has no ratings.",
@@ -98,12 +99,22 @@ DESCRIPTIONS: dict[str, str] = {
     "semantic.half_life_days": "Recency half-life of seed weights in the mean.",
     "semantic.min_similarity": "Similarity below this scores nothing.",
     "semantic.full_similarity": "Similarity at which the full semantic weight is reached.",
-    "weights": "Score weights (see docs/query-language.md#scoring).",
-    "weights.keyword": "Points per matched keyword/term.",
-    "weights.title_bonus": "Extra points when the term is in the title.",
-    "weights.specificity": "Scale term weights by how rare the term is in the store.",
-    "weights.specificity_min": "Lower bound of the specificity factor.",
-    "weights.specificity_max": "Upper bound of the specificity factor.",
+    "weights": "Score weights (see docs/ranking.md).",
+    "weights.keyword": "What one fully specific term adds when found once in the title "
+    "(docs/ranking.md).",
+    "weights.title": "Field weight of the title: one occurrence counts as this many "
+    "in the abstract.",
+    "weights.abstract": "Field weight of the abstract.",
+    "weights.comment": "Field weight of the comments for unprefixed terms (0: not searched).",
+    "weights.k1": "Term-frequency saturation (BM25 k1): higher lets repeats count more.",
+    "weights.b": "Abstract length normalisation (BM25 b), 0 to 1.",
+    "weights.specificity": "Scale terms by how rare they are in the stored papers (idf).",
+    "weights.specificity_min": "Lowest specificity factor (the commonest words).",
+    "weights.specificity_full": "Share of papers a term may occur in and still count fully "
+    "(0.05 = 5 %).",
+    "weights.partial": "Weight of one word of a multi-word keyword found without the rest "
+    "(scores, never keeps).",
+    "weights.more_terms": "Each further matched term counts this fraction of the one before.",
     "weights.author": "Points for a followed author.",
     "weights.semantic": "Points at full similarity to a liked paper.",
     "weights.negative": "Penalty at full similarity to a disliked paper.",

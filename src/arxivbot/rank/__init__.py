@@ -2,11 +2,23 @@
 
 ``rank_day(candidates, profile, context)`` applies, in this order: de-duplication, author
 block list, ``exclude_keywords`` and ``exclude_query`` (always), the include ``query``,
-the custom filter; then scores (terms, followed authors, semantic similarity, custom rule),
-keeps papers with ``score ≥ min_score`` (and > 0 when the profile has any rule) or forced
-by a followed author (``authors.force_include``: beats the query and ``min_score``, not
-block/exclude), sorts by score (ties by arXiv id) and cuts at ``max_papers``, reporting
-followed authors' papers that the cut dropped.
+the custom filter; then scores (terms, followed authors, semantic similarity, custom rule;
+see :mod:`arxivbot.rank.score`) and keeps a paper in the query when (:func:`keeps`):
+
+* a followed author forces it (``authors.force_include``: beats the query and
+  ``min_score``, not block/exclude), or
+* any of its terms is in the title, or
+* its ``matched`` value on the original bot's scale (+1 per term found, +0.5 more in the
+  title) is > 0 and ≥ ``min_score``: the original read ``min_score`` on that scale and
+  never applied it, so its users' 2.5 keeps what it always meant, not a number on a
+  different scale, or
+* a recall part (a followed author, a semantic match, a custom rule, a reranker's verdict)
+  gave it a positive contribution.
+
+A profile with no rules keeps everything (when ``min_score ≤ 0``). Rerankers
+(``context.rerankers``, e.g. an LLM judge) then see the kept papers best first and may add
+components; the list is sorted by score (ties by arXiv id) and cut at ``max_papers``,
+reporting followed authors' papers that the cut dropped.
 """
 
 from __future__ import annotations
@@ -24,9 +36,10 @@ from arxivbot.rank.document import PaperText
 from arxivbot.rank.query import Query, parse_query
 from arxivbot.rank.score import (
     CompiledProfile,
+    TermScore,
+    TermScorer,
     author_components,
     semantic_components,
-    term_components,
 )
 from arxivbot.rank.semantic import (
     OFF_NOTE,
@@ -35,12 +48,16 @@ from arxivbot.rank.semantic import (
     build_semantic_scorer,
     semantic_available,
 )
+from arxivbot.rank.stats import Collection, CollectionStats, collection_stats
 
 __all__ = [
+    "Collection",
+    "CollectionStats",
     "CompiledProfile",
     "Query",
     "RankContext",
     "RankResult",
+    "Reranker",
     "SemanticScorer",
     "build_semantic_scorer",
     "dedupe",
@@ -50,20 +67,24 @@ __all__ = [
 ]
 
 
-def _no_frequency(_phrase: str) -> int:
-    return 0
+# Parts that add papers by themselves (when positive), besides a term in the title
+RECALL_KINDS = frozenset({"author", "semantic", "custom", "judge"})
+
+# A reranker sees the kept papers best first and returns extra components per arXiv id
+# (e.g. an LLM judge's verdict on the top K). It must not drop or reorder anything itself.
+Reranker = Callable[[Sequence[RankedPaper], Profile], Mapping[str, Sequence[ScoreComponent]]]
 
 
 @dataclass(frozen=True)
 class RankContext:
-    """What ranking needs from outside: store statistics, the semantic scorer, feedback."""
+    """What ranking needs from outside: collection statistics, semantic scorer, feedback."""
 
-    document_frequency: Callable[[str], int] = _no_frequency
-    total_documents: int = 0
+    collection: Collection | None = None  # stored papers for term statistics
     semantic: SemanticScorer | None = None
     feedback: Mapping[str, int] = field(default_factory=dict)
     dedupe_methods: tuple[str, ...] = ("id",)
     custom_search_paths: tuple[Path, ...] = ()  # e.g. the config file's folder
+    rerankers: tuple[Reranker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,7 @@ class _Survivor:
     announcement: Announcement
     view: dict[str, Any]
     text_components: list[ScoreComponent]  # terms, then followed authors
+    terms: TermScore
     followed: bool
     in_query: bool
 
@@ -105,26 +127,27 @@ class _Survivor:
 def rank_day(
     candidates: Sequence[tuple[Paper, Announcement]], profile: Profile, context: RankContext
 ) -> RankResult:
-    compiled = CompiledProfile.of(profile, context.document_frequency, context.total_documents)
+    compiled = CompiledProfile.of(profile)
     rules = CustomRules.of(profile, context.custom_search_paths)
     unique = dedupe(candidates, {"id", *context.dedupe_methods})
+    stats = collection_stats(context.collection, [p for p, _ in unique], compiled.scoring_terms)
+    scorer = TermScorer(compiled, stats, profile)
     survivors: list[_Survivor] = []
     for paper, announcement in unique:
         doc = PaperText(paper)
         # the original's paper dict is only for user hooks: skip building it without any
         view = paper_view(paper, announcement) if rules.active else {}
         if _passes_filters(doc, compiled, rules, view):
-            survivors.append(_read(doc, announcement, view, compiled, profile))
-    scorer = context.semantic
-    sims = scorer.similarities([s.paper for s in survivors]) if scorer else {}
-    has_rules = compiled.has_rules or scorer is not None or rules.score_hook is not None
+            survivors.append(_read(doc, announcement, view, compiled, scorer, profile))
+    semantic = context.semantic
+    sims = semantic.similarities([s.paper for s in survivors]) if semantic else {}
+    has_rules = compiled.has_rules or semantic is not None or rules.score_hook is not None
     kept: list[RankedPaper] = []
     for survivor in survivors:
         ranked = _score(survivor, rules, profile, context, sims)
-        enough = ranked.score >= profile.min_score and (ranked.score > 0 or not has_rules)
-        if ranked.forced or (survivor.in_query and enough):
+        if keeps(survivor, ranked, profile, has_rules):
             kept.append(ranked)
-    kept.sort(key=lambda r: (-r.score, r.paper.arxiv_id))
+    kept = _rerank(_sorted(kept), profile, context.rerankers)
     top = tuple(replace(r, rank=i) for i, r in enumerate(kept[: profile.max_papers], start=1))
     dropped = tuple(
         r.paper.arxiv_id
@@ -134,18 +157,65 @@ def rank_day(
     return RankResult(top, len(kept), dropped, tuple(_notes(profile, context, rules)))
 
 
+def keeps(survivor: _Survivor, ranked: RankedPaper, profile: Profile, has_rules: bool) -> bool:
+    """The keep rule of the module doc."""
+    if ranked.forced:
+        return True
+    if not survivor.in_query:
+        return False
+    if not has_rules:
+        return profile.min_score <= 0
+    terms = survivor.terms
+    if terms.in_title or (terms.matched > 0 and terms.matched >= profile.min_score):
+        return True
+    return any(c.kind in RECALL_KINDS and c.contribution > 0 for c in ranked.components)
+
+
+def _sorted(papers: list[RankedPaper]) -> list[RankedPaper]:
+    return sorted(papers, key=lambda r: (-r.score, r.paper.arxiv_id))
+
+
+def _rerank(
+    kept: list[RankedPaper], profile: Profile, rerankers: Sequence[Reranker]
+) -> list[RankedPaper]:
+    """Each reranker's components added to the papers it judged, then sorted again."""
+    for reranker in rerankers:
+        extra = reranker(kept, profile)
+        if not extra:
+            continue
+        kept = _sorted([_with(r, extra.get(r.paper.arxiv_id, ())) for r in kept])
+    return kept
+
+
+def _with(ranked: RankedPaper, extra: Sequence[ScoreComponent]) -> RankedPaper:
+    if not extra:
+        return ranked
+    components = (*ranked.components, *extra)
+    score = round(sum(c.contribution for c in components), 4)
+    return replace(ranked, components=components, score=score)
+
+
 def _read(
     doc: PaperText,
     announcement: Announcement,
     view: dict[str, Any],
     compiled: CompiledProfile,
+    scorer: TermScorer,
     profile: Profile,
 ) -> _Survivor:
     """Everything ranking needs from the paper's text: term and author parts, the query."""
-    components = term_components(doc, compiled, profile)
+    terms = scorer.score(doc)
     authors = author_components(doc, compiled, profile)
     in_query = compiled.include is None or compiled.include.matches(doc)
-    return _Survivor(doc.paper, announcement, view, components + authors, bool(authors), in_query)
+    return _Survivor(
+        doc.paper,
+        announcement,
+        view,
+        terms.components + authors,
+        terms,
+        bool(authors),
+        in_query,
+    )
 
 
 def _score(

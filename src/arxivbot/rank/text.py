@@ -19,6 +19,11 @@ Rules (documented in docs/query-language.md):
   (``RL``, ``MoE``, ``LLMs``), or, for one-letter acronyms, the capital itself. Acronyms
   containing a digit (``FP8``) are unambiguous and also match lower case (``fp8``).
   ``Rl``, ``rl`` and ``Moe`` do not match.
+* Two query words are *near-duplicates* (:func:`near_duplicate_words`) when they match each
+  other, or are acronyms one extending the other (``RL``/``RLHF``), or ordinary words sharing
+  a stem of at least five letters that leaves at most two letters of the shorter word
+  (``Efficient``/``Efficiency``, ``Parallel``/``Parallelism``). Matching never uses this:
+  scoring does, so that a profile listing both counts the idea once.
 """
 
 from __future__ import annotations
@@ -118,6 +123,24 @@ def word_matches(term: str, token: str, *, exact: bool = False) -> bool:
     if exact:
         return term.casefold() == token.casefold()
     return not bases(term).isdisjoint(bases(token))
+
+
+def near_duplicate_words(a: str, b: str) -> bool:
+    """Whether two query words name the same idea (see the module rules); symmetric."""
+    if word_matches(a, b) and word_matches(b, a):
+        return True
+    short, long = sorted((a.casefold(), b.casefold()), key=len)
+    if is_acronym(a) or is_acronym(b):
+        return is_acronym(a) and is_acronym(b) and long.startswith(short)
+    stem = len(_common_prefix(short, long))
+    return stem >= max(5, len(short) - 2)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[:i]
+    return a[: min(len(a), len(b))]
 
 
 @lru_cache(maxsize=50_000)
