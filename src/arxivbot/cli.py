@@ -20,7 +20,14 @@ from arxivbot.cli_output import Console, print_report
 from arxivbot.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_FOR_STATUS = {"ok": 0, "partial": 0, "no-announcement": 0, "dry-run": 0, "failed": 1}
+EXIT_FOR_STATUS = {
+    "ok": 0,
+    "partial": 0,  # some papers failed; they are retried by the next run
+    "no-announcement": 0,
+    "dry-run": 0,
+    "failed": 1,
+    "incomplete": 5,  # cut short (run deadline, LLM unreachable); what was done is published
+}
 
 
 @click.group(cls=ArxivbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,9 +109,9 @@ def summarize(
     """Summarise stored papers with the configured LLM (paid once per paper)."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     with console.progress() as sink:
-        notes, issues, fatal = ops.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
-    console.notes(notes, issues)
-    sys.exit(4 if fatal else 0)
+        result = ops.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
+    console.notes(result.notes, result.issues)
+    sys.exit(4 if result.fatal else 5 if result.stopped else 0)
 
 
 @main.command()

@@ -13,12 +13,13 @@ from arxivbot.errors import ArxivBotError, ConfigError
 from arxivbot.history import BackfillPlan, backfill, hit_json, plan_backfill, search_history
 from arxivbot.ids import parse_arxiv_id
 from arxivbot.ingest import store_listing
-from arxivbot.models import Listing, RunReport, StageIssue
+from arxivbot.models import Listing, RunReport
 from arxivbot.paths import Paths, resolve_paths
 from arxivbot.pipeline import RunOptions, run_pipeline
 from arxivbot.progress import ProgressSink, silent
 from arxivbot.stages import (
     DayOutcome,
+    SummaryStage,
     papers_to_summarize,
     rank_stage,
     render_stage,
@@ -88,7 +89,7 @@ def summarize_stored(
     force: bool,
     progress: ProgressSink = silent,
     clock: Clock = utc_now,
-) -> tuple[list[str], list[StageIssue], str]:
+) -> SummaryStage:
     """Summarise the ranked papers of a day, or the given ids, with the configured LLM."""
     from arxivbot.sources.http import PoliteClient
 

@@ -6,6 +6,11 @@ Each stage is a library function in its own package; this module only wires them
 collects per-item failures into the :class:`RunReport`, and decides the run's status.
 Every stage is idempotent: re-running a day refetches nothing new (conditional GET),
 pays for no summary twice and rewrites identical outputs.
+
+One :class:`~arxivbot.deadline.Deadline` (``run.deadline_minutes``) bounds the whole run:
+every request ends by it, catch-up gets its own budget, the summaries stop early enough
+to leave ``run.publish_reserve_minutes`` for render and notify. A run cut short publishes
+what it has and ends ``incomplete`` (exit code 5); the next run carries on.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from arxivbot.calendar import eastern_date
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
-from arxivbot.errors import FetchError
+from arxivbot.deadline import Deadline
+from arxivbot.errors import FeedParseError, FetchError
 from arxivbot.ingest import catch_up_days, listing_for_stored_day, schedule_of, store_listing
 from arxivbot.models import DayStats, Listing, RunReport, StageIssue
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
@@ -58,6 +65,8 @@ class _Run:
     written: list[str] = field(default_factory=list)
     caught_up: list[date] = field(default_factory=list)
     needs_action: bool = False
+    cut_short: bool = False  # stopped by the deadline or an unreachable LLM: "incomplete"
+    deadline: Deadline = field(default_factory=Deadline.never)
 
 
 def run_pipeline(
@@ -72,11 +81,12 @@ def run_pipeline(
     with open_store(options.db_path) as store, store.run_lock():
         run_id = 0 if options.dry_run else store.start_run("run", started)
         run = _Run(run_id=run_id, started=started)
+        run.deadline = Deadline.after(loaded.config.run.deadline_minutes * 60)
         try:
             report = _run(loaded, options, store, run, clock, progress)
         except FetchError as exc:
             run.issues.append(StageIssue("fetch", exc.url, str(exc)))
-            run.notes.append("arXiv could not be reached; previous outputs are unchanged")
+            run.notes.append(f"{_fetch_failure(exc)}; previous outputs are unchanged")
             report = _report(run, clock, "failed", None, DayStats())
         except BaseException as exc:
             # Record the failure before it propagates, so the runs table never shows a
@@ -100,7 +110,8 @@ def _run(
 ) -> RunReport:
     config = loaded.config
     profiles = resolve_profiles(config)
-    with PoliteClient(config.sources, store=None if options.dry_run else store) as http:
+    cache = None if options.dry_run else store
+    with PoliteClient(config.sources, store=cache, deadline=run.deadline) as http:
         listing = _listing(loaded, options, store, http, progress)
         if listing.announced_on is None:
             return _no_announcement(loaded, options, store, run, profiles, clock)
@@ -110,7 +121,9 @@ def _run(
         if not options.dry_run:
             run.notes.extend(store_listing(store, listing, config))
             if options.catch_up and config.catch_up.enabled and options.day is None:
+                http.deadline = run.deadline.within(config.run.catch_up_minutes * 60)
                 run.caught_up = catch_up_days(loaded, store, http, day, progress, run.issues)
+                http.deadline = run.deadline
         days = [*run.caught_up, day]
         outcomes = [
             rank_stage(loaded, store, profiles, d, options.dry_run, listing if d == day else None)
@@ -124,10 +137,20 @@ def _run(
             _summaries(loaded, options, store, http, outcomes, run, clock, progress)
         run.written.extend(render_stage(loaded, store, profiles, options.output_dir, clock))
     if options.notify:
-        run.issues.extend(notify_stage(loaded, store, outcomes, clock))
-    pruned = store.prune(config.store.retention_days, day) if config.store.retention_days else 0
+        run.issues.extend(notify_stage(loaded, store, outcomes, clock, run.deadline))
+    # Retention counts from today at the latest: a feed dated in the future never makes
+    # the past look old enough to delete.
+    today = min(day, eastern_date(clock()))
+    keep = config.store.retention_days
+    pruned = store.prune(keep, today) if keep and not run.deadline.expired() else 0
     if pruned:
         run.notes.append(f"retention: pruned {pruned} old rows")
+    if run.deadline.expired():
+        run.cut_short = True
+        run.notes.append(
+            f"the run's deadline of {config.run.deadline_minutes:g} min was reached; "
+            "what was done is published, the next run carries on"
+        )
     status = "partial" if run.issues else "ok"
     return _report(run, clock, status, day, _merge(fetched, outcomes[-1]))
 
@@ -177,12 +200,14 @@ def _summaries(
 ) -> None:
     top_n = loaded.config.ai_summary.max_papers_to_summarize
     papers = papers_to_summarize(outcomes, top_n)
-    notes, issues, fatal = summarize_stage(
-        loaded, store, http, papers, options.force, clock, progress
+    reserve = loaded.config.run.publish_reserve_minutes * 60
+    result = summarize_stage(
+        loaded, store, http, papers, options.force, clock, progress, run.deadline.reserve(reserve)
     )
-    run.notes.extend(notes)
-    run.issues.extend(issues)
-    run.needs_action = run.needs_action or bool(fatal)
+    run.notes.extend(result.notes)
+    run.issues.extend(result.issues)
+    run.needs_action = run.needs_action or bool(result.fatal)
+    run.cut_short = run.cut_short or bool(result.stopped)
 
 
 def _no_announcement(
@@ -227,9 +252,20 @@ def _merge(fetched: DayStats, outcome: DayOutcome) -> DayStats:
     return replace(fetched, matched=outcome.matched, kept=outcome.kept)
 
 
+def _fetch_failure(exc: FetchError) -> str:
+    """What went wrong, in the words of the failure: unreachable is not the same as nonsense."""
+    if isinstance(exc, FeedParseError):
+        return "arXiv's answer could not be used"
+    if "deadline" in exc.message:
+        return "the run's deadline was reached while fetching"
+    return "arXiv could not be reached"
+
+
 def _report(run: _Run, clock: Clock, status: str, day: date | None, stats: DayStats) -> RunReport:
     if run.needs_action and status in ("ok", "partial"):
         status = "needs-action"
+    elif run.cut_short and status in ("ok", "partial"):
+        status = "incomplete"
     return RunReport(
         run_id=run.run_id,
         started_at=run.started,

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from arxivbot.clock import Clock
 from arxivbot.config import Config, LoadedConfig, Profile
+from arxivbot.deadline import Deadline
 from arxivbot.digest import ALL_TYPES, FIRST, load_digest, load_history
 from arxivbot.fsutil import remove_stale_temp_files
 from arxivbot.models import Announcement, Digest, Listing, Paper, StageIssue
@@ -156,6 +157,13 @@ def papers_to_summarize(outcomes: Sequence[DayOutcome], top_n: int) -> dict[str,
     return {language: list(papers.values()) for language, papers in by_language.items()}
 
 
+class SummaryStage(NamedTuple):
+    notes: list[str]
+    issues: list[StageIssue]
+    fatal: str  # the provider refuses every call (bad key, unknown model): the user must act
+    stopped: str  # cut short (run deadline, LLM unreachable): the next run carries on
+
+
 def summarize_stage(
     loaded: LoadedConfig,
     store: StoreApi,
@@ -164,12 +172,9 @@ def summarize_stage(
     force: bool,
     clock: Clock,
     progress: ProgressSink = silent,
-) -> tuple[list[str], list[StageIssue], str]:
-    """Summarise papers in each language, paying once per (paper, version, model, prompt).
-
-    Returns notes, per-paper issues, and a fatal message ("" if none) when the provider
-    refuses every call (bad key, unknown model): the user must act.
-    """
+    deadline: Deadline | None = None,
+) -> SummaryStage:
+    """Summarise papers in each language, paying once per (paper, version, model, prompt)."""
     from arxivbot.summarize import summarize_papers
 
     config = loaded.config
@@ -193,13 +198,14 @@ def summarize_stage(
             on_progress=lambda p: progress(
                 ProgressEvent("summarize", f"{p.arxiv_id} {p.status}", p.done, p.total)
             ),
+            deadline=deadline,
         )
         notes.extend(run.notes)
         notes.append(run.usage.describe())
         issues.extend(run.failures)
-        if run.fatal:
-            return notes, issues, run.fatal
-    return notes, issues, ""
+        if run.fatal or run.stopped:
+            return SummaryStage(notes, issues, run.fatal, run.stopped)
+    return SummaryStage(notes, issues, "", "")
 
 
 # --- render --------------------------------------------------------------------------------
@@ -279,7 +285,11 @@ def _readme_template(loaded: LoadedConfig) -> str | None:
 
 
 def notify_stage(
-    loaded: LoadedConfig, store: StoreApi, outcomes: Sequence[DayOutcome], clock: Clock
+    loaded: LoadedConfig,
+    store: StoreApi,
+    outcomes: Sequence[DayOutcome],
+    clock: Clock,
+    deadline: Deadline | None = None,
 ) -> list[StageIssue]:
     from arxivbot.publish.notify import notify_digests
 
@@ -291,8 +301,9 @@ def notify_stage(
         for profile, _result in outcome.results:
             digests.append(load_digest(store, profile, outcome.day, clock))
     report = notify_digests(
-        digests, config, store=store, clock=clock, site_url=config.output.site_url
-    )
+        digests, config, store=store, clock=clock, site_url=config.output.site_url,
+        deadline=deadline,
+    )  # fmt: skip
     return list(report.issues)
 
 
@@ -318,6 +329,7 @@ def notify_empty_stage(
 
 __all__ = [
     "DayOutcome",
+    "SummaryStage",
     "feed_meta",
     "notify_empty_stage",
     "notify_stage",

@@ -104,6 +104,8 @@ def fresh_world(root: Path) -> Path:
     config["sources"] = {"min_interval_seconds": 0, "max_retries": 1, "timeout_seconds": 5}
     config["catch_up"] = {"enabled": False}
     config["store"] = {"cache_dir": "cache"}
+    # Published without summaries; the LLM cases turn them on with a key and a stand-in.
+    config["ai_summary"]["enabled"] = False
     (root / "config.json").write_text(json.dumps(config))
     return root
 

@@ -62,6 +62,7 @@ def ai_world(world: Path, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch) -> Path
     edit_config(
         world,
         ai_summary={
+            "enabled": True,
             "base_url": llm.base_url,
             "mode": "abstract",
             "retry_base_seconds": 0.01,

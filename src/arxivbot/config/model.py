@@ -190,6 +190,14 @@ class CatchUpConfig(Section):
     max_days: int = Field(default=5, ge=0, le=60)
 
 
+class RunConfig(Section):
+    """Time limits of one run: GitHub Actions kills the digest job at 60 minutes."""
+
+    deadline_minutes: float = Field(default=40.0, gt=0, le=24 * 60)
+    catch_up_minutes: float = Field(default=10.0, ge=0)  # budget of back-filling missed days
+    publish_reserve_minutes: float = Field(default=5.0, ge=0)  # kept for render and notify
+
+
 class ProfileConfig(Section):
     """One named reader. Unset fields fall back to the top-level settings."""
 
@@ -242,6 +250,7 @@ class Config(Section):
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     catch_up: CatchUpConfig = Field(default_factory=CatchUpConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
 
     @field_validator("categories")
     @classmethod

@@ -67,7 +67,8 @@ DESCRIPTIONS: dict[str, str] = {
     "ai_summary.mode": "`auto` (DashScope: upload the PDF; others: full text), `file`, `text` "
     "(arXiv HTML, else PDF text), `abstract`.",
     "ai_summary.temperature": "Sampling temperature.",
-    "ai_summary.timeout_seconds": "Timeout of one LLM call.",
+    "ai_summary.timeout_seconds": "Total time of one LLM request (connect + headers + body), "
+    "never past the run's deadline.",
     "ai_summary.max_input_tokens": "Input budget: the paper text is trimmed to fit "
     "(references and appendices cut first).",
     "ai_summary.max_output_tokens": "Maximum answer length.",
@@ -137,7 +138,8 @@ DESCRIPTIONS: dict[str, str] = {
     "sources.include_replacements": "Also rank `replace`/`replace-cross` items (new versions).",
     "sources.contact": "Your e-mail in the User-Agent, as arXiv asks.",
     "sources.min_interval_seconds": "Seconds between requests to arXiv (its terms: 3).",
-    "sources.timeout_seconds": "Timeout of one request.",
+    "sources.timeout_seconds": "Total time of one request (connect + headers + body), "
+    "never past the run's deadline.",
     "sources.max_response_mb": "Largest response accepted.",
     "sources.max_retries": "Retries on 429/5xx/connection errors (Retry-After honoured).",
     "sources.small_batch_ratio": "Flag a day with fewer papers than this share of the median.",
@@ -181,6 +183,11 @@ DESCRIPTIONS: dict[str, str] = {
     "catch_up": "Fill missed announcement days from the arXiv API.",
     "catch_up.enabled": "Catch up during `arxivbot run`.",
     "catch_up.max_days": "Most days filled per run.",
+    "run": "Time limits of one run (docs/reliability.md#time-limits).",
+    "run.deadline_minutes": "The whole run ends by then: no new work starts, what is done is "
+    "published, exit code 5. Keep it well inside the scheduler's limit (Actions: 60 min).",
+    "run.catch_up_minutes": "Most time spent back-filling missed days.",
+    "run.publish_reserve_minutes": "Time kept back from the summaries for render and notify.",
 }
 
 # Profile keys that mirror top-level keys share their descriptions.

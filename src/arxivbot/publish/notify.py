@@ -13,6 +13,7 @@ time; errors and reports show only a redacted form of the URL and never a secret
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from urllib.parse import quote
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config.model import Config, NotifyTarget
 from arxivbot.config.profiles import Profile, resolve_profiles
+from arxivbot.deadline import Deadline
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
 from arxivbot.publish.notify_channels import (
@@ -118,8 +120,13 @@ def notify_digests(
     site_url: str = "",
     resend: bool = False,
     sleep: Sleep = time.sleep,
+    deadline: Deadline | None = None,
 ) -> NotifyReport:
-    """Send each digest to every target configured for its profile, once per day."""
+    """Send each digest to every target configured for its profile, once per day.
+
+    No delivery outlasts ``deadline``: one still waiting for its peer then is reported as
+    failed (and sent again by the next run), never waited for.
+    """
     settings = config.notify
     if not settings.enabled:
         return NotifyReport()
@@ -145,6 +152,7 @@ def notify_digests(
                 clock,
                 sleep,
                 settings.max_retries,
+                deadline or Deadline.never(),
             )
             if delivery.ok:
                 store.mark_notified(name, target.name, day, clock())
@@ -232,8 +240,10 @@ def _deliver(
     clock: Clock,
     sleep: Sleep,
     retries: int,
+    deadline: Deadline | None = None,
 ) -> Delivery:
     """Send one message to one target with retries; a failure becomes ``ok=False``."""
+    deadline = deadline or Deadline.never()
     where = redact_url(target.url)
     secrets: tuple[str, ...] = ()
     attempts = 0
@@ -247,12 +257,12 @@ def _deliver(
         for attempt in range(retries + 1):
             attempts = attempt + 1
             try:
-                sent = send()
+                sent = _within(send, deadline)
                 return Delivery(target.name, profile, day, True, message=sent, attempts=attempts)
             except NotifyError as exc:
-                if attempt == retries:
-                    raise
                 delay = min(BACKOFF_BASE * 2**attempt, BACKOFF_CAP)
+                if attempt == retries or not deadline.sleep_allowed(delay):
+                    raise
                 logger.info(
                     "notify %s (%s): %s; retrying in %.0fs",
                     target.name,
@@ -267,6 +277,33 @@ def _deliver(
         error = f"{where}: unexpected {type(exc).__name__}: {scrub(str(exc), secrets)}"
     logger.warning("notify %s failed: %s", target.name, error)
     return Delivery(target.name, profile, day, False, error=error, attempts=attempts)
+
+
+def _within(send: Callable[[], str], deadline: Deadline) -> str:
+    """``send()``, given up at the deadline: SMTP and chat libraries time out per read only,
+    so a peer dripping one line at a time would hold the run for ever. The abandoned
+    thread is a daemon: it ends with its socket, or with the process."""
+    if deadline.expired():
+        raise NotifyError("not sent: the run's deadline was reached")
+    if deadline.remaining() == float("inf"):
+        return send()
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["sent"] = send()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="notify-send", daemon=True)
+    worker.start()
+    worker.join(deadline.remaining())
+    if worker.is_alive():
+        raise NotifyError("no answer before the run's deadline; abandoned (sent next run)")
+    error = box.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    return str(box.get("sent", ""))
 
 
 def _email_sender(url: str, message: _Message, clock: Clock) -> Callable[[], str]:

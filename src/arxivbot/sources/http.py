@@ -12,7 +12,12 @@ all of that in one place so no caller can forget it:
 * a streamed size cap: the body is read chunk by chunk and the transfer is aborted as soon
   as it exceeds ``max_response_mb`` (never buffer 50 MB and then check);
 * conditional GET (ETag / Last-Modified) through the store's HTTP cache: 304 becomes
-  ``HttpResponse(not_modified=True)``.
+  ``HttpResponse(not_modified=True)``;
+* ``timeout_seconds`` is the total time of one request (connect + headers + body, see
+  :mod:`arxivbot.sources.transport`), never more than the run's :class:`Deadline` allows;
+  a retry whose wait would end past the deadline is not made;
+* a name that does not resolve (DNS) is tried twice at most: without network, waiting
+  through the whole backoff schedule only delays the message.
 
 ``sleep``, ``monotonic`` and ``clock`` are injectable so tests run with fake time.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -34,7 +40,9 @@ import httpx
 
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config.model import SourcesConfig
+from arxivbot.deadline import Deadline
 from arxivbot.errors import FetchError, HttpStatusError, ResponseTooLarge
+from arxivbot.sources.transport import limited_transport, request_limits
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +100,10 @@ class PoliteClient:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.settings = settings
+        self.deadline = deadline or Deadline.never()
         self.store = store
         self._sleep = sleep
         self._monotonic = monotonic
@@ -103,12 +113,13 @@ class PoliteClient:
         self._last_start: float | None = None
         self.request_count = 0
         timeout = settings.timeout_seconds
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         self._client = httpx.Client(
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            limits=limits,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 30.0)),
             headers={"User-Agent": user_agent(settings.contact)},
             follow_redirects=True,
-            transport=transport,
+            transport=transport or limited_transport(limits),
         )
 
     def __enter__(self) -> PoliteClient:
@@ -171,16 +182,18 @@ class PoliteClient:
             try:
                 response = self._attempt(url, headers, cap)
             except httpx.TransportError as exc:  # timeouts included
-                if last:
-                    raise self._transport_error(exc, url, attempts) from exc
+                if last or (attempt >= 1 and _is_dns_failure(exc)):
+                    raise self._transport_error(exc, url, attempt + 1) from exc
                 kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection error"
-                self._backoff(attempt, None, url, f"{kind}: {exc}")
+                if not self._backoff(attempt, None, url, f"{kind}: {exc}"):
+                    raise self._transport_error(exc, url, attempt + 1) from exc
                 continue
             if response.status in RETRY_STATUSES and not last:
                 delay = self._retry_after(response.headers.get("retry-after", ""))
                 if delay is not None and delay > MAX_RETRY_AFTER:
                     raise _status_error(response, f"Retry-After of {delay:.0f} s")
-                self._backoff(attempt, delay, url, f"HTTP {response.status}")
+                if not self._backoff(attempt, delay, url, f"HTTP {response.status}"):
+                    raise _status_error(response, "the run's deadline left no time to retry")
                 continue
             if response.status >= 400 and response.status not in ok_statuses:
                 raise _status_error(response, f"{attempts} tries" if attempt else "")
@@ -188,6 +201,19 @@ class PoliteClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _transport_error(self, exc: httpx.TransportError, url: str, attempts: int) -> FetchError:
+        if _is_dns_failure(exc):
+            host = httpx.URL(url).host
+            return FetchError(
+                f"the name {host} could not be resolved (DNS), {attempts} tries",
+                url=url,
+                hint="no network, or a wrong base URL; check the connection and sources.*_base",
+            )
+        if self.deadline.expired():
+            return FetchError(
+                "stopped: the run's deadline (run.deadline_minutes) was reached",
+                url=url,
+                hint="what was done is kept; the next run continues",
+            )
         if isinstance(exc, httpx.TimeoutException):
             return FetchError(
                 f"timed out after {self.settings.timeout_seconds:g} s ({attempts} tries)",
@@ -203,7 +229,8 @@ class PoliteClient:
     def _attempt(self, url: str, headers: dict[str, str], cap: int) -> HttpResponse:
         self._wait_turn()
         self.request_count += 1
-        with self._client.stream("GET", url, headers=headers) as stream:
+        limit = self.deadline.within(self.settings.timeout_seconds)
+        with request_limits(limit), self._client.stream("GET", url, headers=headers) as stream:
             lowered = {k.lower(): v for k, v in stream.headers.items()}
             if stream.status_code == 304:
                 return HttpResponse(str(stream.url), 304, MappingProxyType(lowered), b"", True)
@@ -230,15 +257,20 @@ class PoliteClient:
                 now = self._monotonic()
         self._last_start = now
 
-    def _backoff(self, attempt: int, retry_after: float | None, url: str, why: str) -> None:
+    def _backoff(self, attempt: int, retry_after: float | None, url: str, why: str) -> bool:
+        """Sleep before the next attempt; False when that sleep would outlast the deadline."""
         if retry_after is not None:
             delay = retry_after
         else:
             delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
             delay += self._rng.uniform(0, delay / 2)  # jitter: runners do not retry in step
+        if not self.deadline.sleep_allowed(delay):
+            log.warning("%s for %s; no retry: the run's deadline is too close", why, url)
+            return False
         log.warning("%s for %s; retrying in %.1f s (attempt %d)", why, url, delay, attempt + 2)
         if delay > 0:
             self._sleep(delay)
+        return True
 
     def _retry_after(self, value: str) -> float | None:
         """``Retry-After`` as seconds from now (delta-seconds or HTTP date), or None."""
@@ -254,6 +286,16 @@ class PoliteClient:
         if when.tzinfo is None:
             return None
         return max(0.0, (when - self._clock()).total_seconds())
+
+
+def _is_dns_failure(exc: BaseException) -> bool:
+    """True when the chain of causes holds a name-resolution error (socket.gaierror)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _validators(cached: tuple[str, str] | None) -> dict[str, str]:

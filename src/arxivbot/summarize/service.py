@@ -23,11 +23,19 @@ from types import MappingProxyType
 
 from arxivbot.clock import Clock
 from arxivbot.config.model import AiSummaryConfig, SourcesConfig
+from arxivbot.deadline import Deadline
 from arxivbot.errors import LlmFatalError
 from arxivbot.models import Paper, StageIssue, Summary, SummaryKey
 from arxivbot.sources.fulltext import FullTextFetcher, HttpGetter
 from arxivbot.store.api import StoreApi
-from arxivbot.summarize.llm import LlmClient, RetryPolicy, is_dashscope
+from arxivbot.summarize.llm import (
+    CircuitBreaker,
+    DeadlineReached,
+    LlmClient,
+    LlmUnreachableError,
+    RetryPolicy,
+    is_dashscope,
+)
 from arxivbot.summarize.offline import offline_summary
 from arxivbot.summarize.prompts import Mode, default_prompt, prompt_hash
 from arxivbot.summarize.worker import Outcome, PaperSummarizer
@@ -72,6 +80,7 @@ class SummaryRun:
     failures: tuple[StageIssue, ...] = ()
     notes: tuple[str, ...] = ()
     fatal: str = ""  # set when the provider refused every call (bad key, unknown model)
+    stopped: str = ""  # set when the stage stopped early (run deadline, LLM unreachable)
 
 
 ProgressFn = Callable[[SummaryProgress], None]
@@ -101,20 +110,32 @@ def summarize_papers(
     force: bool = False,
     on_progress: ProgressFn | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    deadline: Deadline | None = None,
 ) -> SummaryRun:
-    """Summarise ``papers`` (already ranked and cut), reusing stored summaries."""
+    """Summarise ``papers`` (already ranked and cut), reusing stored summaries.
+
+    No call starts after ``deadline`` and none outlasts it; the papers left are counted as
+    not attempted (``SummaryRun.stopped`` says why) and are summarised by the next run.
+    """
+    deadline = deadline or Deadline.never()
     lang = (language or settings.language).strip() or "zh"
     prompt = (prompt_text or "").strip() or default_prompt(lang)
     mode = resolve_mode(settings, http is not None)
     run = _Run(papers, settings, store, clock, lang, on_progress)
     run.phash = prompt_hash(prompt, mode)
     run.secret = api_key or ""
+    run.deadline = deadline
     if not settings.enabled:
         return run.skip("ai_summary.enabled is false")
     if not force:
         run.lookup_cached()
     if not api_key:
-        return run.skip(f"no API key: the environment variable {settings.api_key_env} is not set")
+        reason = f"no API key: the environment variable {settings.api_key_env} is not set"
+        if not settings.offline_fallback:
+            # Summaries are on but cannot be made: the user must act (exit 4), as documented.
+            # With the offline fallback chosen, extracts stand in and the run is simply done.
+            run.fatal = reason
+        return run.skip(reason)
     if not run.todo:
         return run.result()
     fetcher = None
@@ -129,9 +150,15 @@ def summarize_papers(
         timeout=settings.timeout_seconds,
         temperature=settings.temperature,
         max_output_tokens=settings.max_output_tokens,
+        deadline=deadline,
     )
     policy = RetryPolicy(
-        settings.max_retries, settings.retry_base_seconds, settings.retry_max_seconds, sleep
+        settings.max_retries,
+        settings.retry_base_seconds,
+        settings.retry_max_seconds,
+        sleep,
+        deadline=deadline,
+        breaker=CircuitBreaker(),
     )
     summarizer = PaperSummarizer(client, fetcher, policy, settings, prompt, mode, run.key, clock)
     try:
@@ -160,6 +187,8 @@ class _Run:
     counts: dict[str, int] = field(default_factory=dict)
     skipped_reason: str = ""
     fatal: str = ""
+    stopped: str = ""
+    deadline: Deadline = field(default_factory=Deadline.never)
     done: int = 0
     secret: str = ""  # the API key: scrubbed from every message (providers echo it on 401)
 
@@ -221,6 +250,11 @@ class _Run:
         in_flight: dict[Future[Outcome], Paper],
     ) -> None:
         while self.todo and len(in_flight) < self.settings.max_workers and not self.fatal:
+            if self.deadline.expired() and not self.stopped:
+                self.stopped = "the run's deadline was reached"
+                self.notes.append(f"AI summaries stopped: {self.stopped}")
+            if self.stopped:
+                return
             stop = self._budget_reached()
             if stop:
                 if stop not in self.notes:
@@ -251,6 +285,19 @@ class _Run:
             return
         error = outcome.error
         assert error is not None
+        if isinstance(error, LlmUnreachableError):
+            if not self.stopped:
+                self.stopped = self._scrub(str(error))
+                self.failures.append(StageIssue("summarize", self.settings.base_url, self.stopped))
+                self.notes.append(f"AI summaries stopped: {self.stopped}")
+            self.todo.appendleft(paper)  # the server's fault, not this paper's
+            return
+        if isinstance(error, DeadlineReached) or self.deadline.expired():
+            if not self.stopped:
+                self.stopped = "the run's deadline was reached"
+                self.notes.append(f"AI summaries stopped: {self.stopped}")
+            self.todo.appendleft(paper)  # cut by the clock: it counts as not attempted
+            return
         if isinstance(error, LlmFatalError):
             if not self.fatal:
                 self.fatal = self._scrub(str(error))
@@ -270,11 +317,20 @@ class _Run:
         return _KEY_LIKE.sub("[redacted]", text)
 
     def _offline_for_rest(self) -> None:
+        """Stand in for the LLM with extractive summaries, stored under their own model name.
+
+        Stored so the render stage shows them; a later run with a key still makes the LLM
+        call (its key differs) and the newer LLM summary replaces the extract everywhere.
+        """
         if not self.settings.offline_fallback:
             return
         while self.todo:
             paper = self.todo.popleft()
-            self.summaries[paper.arxiv_id] = offline_summary(paper, self.language, self.clock())
+            fresh = offline_summary(paper, self.language, self.clock())
+            stored = self.store.get_summary(fresh.key)
+            if stored is None:  # an unchanged extract keeps its time: re-runs stay identical
+                self.store.put_summary(fresh)
+            self.summaries[paper.arxiv_id] = stored or fresh
             self._count("offline")
             self._progress(paper, "offline")
 
@@ -312,5 +368,10 @@ class _Run:
             if p.arxiv_id in self.summaries
         }
         return SummaryRun(
-            MappingProxyType(ordered), usage, tuple(self.failures), tuple(self.notes), self.fatal
+            MappingProxyType(ordered),
+            usage,
+            tuple(self.failures),
+            tuple(self.notes),
+            self.fatal,
+            self.stopped,
         )

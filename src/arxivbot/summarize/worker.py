@@ -73,9 +73,12 @@ class PaperSummarizer:
         outcome = Outcome()
         try:
             text, source = self._summarize(paper, outcome)
-        except (ArxivBotError, openai.OpenAIError, OSError) as exc:
-            outcome.error = exc if isinstance(exc, ArxivBotError) else SummaryError(str(exc))
+        except Exception as exc:  # one paper's failure, whatever it is
+            # A provider's answer, a PDF or a full text can break in ways no list of types
+            # foresees; the rule is that it costs this paper, never the run.
+            outcome.error = _as_summary_error(exc)
             log.info("summary of %s failed: %s", paper.arxiv_id, outcome.error)
+            log.debug("summary failure of %s", paper.arxiv_id, exc_info=True)
             return outcome
         outcome.summary = Summary(
             self.key_for(paper),
@@ -134,3 +137,11 @@ class PaperSummarizer:
                 return text
             log.info("rejected an answer: %s", problem)
         raise SummaryError(f"{problem} (asked {VALIDATION_ATTEMPTS} times)")
+
+
+def _as_summary_error(exc: Exception) -> ArxivBotError:
+    if isinstance(exc, ArxivBotError):
+        return exc
+    if isinstance(exc, openai.OpenAIError | OSError):
+        return SummaryError(str(exc))
+    return SummaryError(f"unexpected {type(exc).__name__} while summarising: {exc}")
