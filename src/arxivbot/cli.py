@@ -256,6 +256,35 @@ def notify(
 
 @main.command()
 @click.option(
+    "--out",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("arxivbot-demo"),
+    show_default=True,
+    help="Folder for the demo's store and outputs.",
+)
+def demo(folder: Path) -> None:
+    """See arxivbot work: a sample day's digest, feeds and site, offline, no key needed."""
+    from arxivbot.demo import run_demo
+
+    console = Console()
+    with console.progress() as sink:
+        result = run_demo(folder, progress=sink)
+    stats = result.report.stats
+    console.line(
+        f"demo digest of the {result.report.announced_on} announcement: {stats.fetched} papers "
+        f"read, {stats.kept} kept and ranked, extractive summaries (no LLM was called)"
+    )
+    console.line(f"  README   {result.output_dir / 'README.md'}")
+    console.line(f"  site     {result.site_index}  (open it in a browser)")
+    console.line(f"  feeds    {result.output_dir / 'rss.xml'}, atom.xml, feed.json")
+    console.line("next: 'arxivbot init' writes your config; put your LLM key in the variable")
+    console.line("it names, then 'arxivbot run --config config.toml' fetches today's announcement")
+    sys.exit(EXIT_FOR_STATUS.get(result.report.status, 1))
+
+
+@main.command()
+@click.option(
     "--path",
     "target",
     type=click.Path(path_type=Path),

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from arxivbot.cli import main
+from support.arxiv_server import ArxivServer
+from support.fixtures import fixtures_dir
 
 COMMON = ["--config", "config.json", "--db", "db.sqlite3", "--output", "out"]
 
@@ -32,3 +37,18 @@ def cli(*args: str, input: str | None = None) -> Result:
         raise result.exception
     both = result.output  # stdout and stderr interleaved
     return Result(result.exit_code, result.stdout, result.stderr, " ".join(both.split()))
+
+
+def write_config(path: Path, arxiv: ArxivServer, **changes: object) -> None:
+    data = json.loads((fixtures_dir() / "seed-config.json").read_text())
+    data["sources"] = {
+        "rss_base": arxiv.url,
+        "arxiv_base": arxiv.url,
+        "api_base": arxiv.url,
+        "oai_base": arxiv.url,
+        "min_interval_seconds": 0,
+        "max_retries": 1,
+    }
+    data.update(changes)
+    path.write_text(json.dumps(data))
+    shutil.copy(fixtures_dir() / "ai_summary_prompt.txt", path.parent / "ai_summary_prompt.txt")

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_helpers import write_config
 
 from arxivbot.config import load_config
 from arxivbot.pipeline import RunOptions, run_pipeline
 from support.arxiv_server import ArxivServer
-from support.fixtures import fixtures_dir
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +41,3 @@ def workdir(ran: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("ARXIVBOT_CONFIG", "ARXIVBOT_DB", "ARXIVBOT_OUTPUT", "DASHSCOPE_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
-
-
-def write_config(path: Path, arxiv: ArxivServer, **changes: object) -> None:
-    data = json.loads((fixtures_dir() / "seed-config.json").read_text())
-    data["sources"] = {
-        "rss_base": arxiv.url,
-        "arxiv_base": arxiv.url,
-        "api_base": arxiv.url,
-        "oai_base": arxiv.url,
-        "min_interval_seconds": 0,
-        "max_retries": 1,
-    }
-    data.update(changes)
-    path.write_text(json.dumps(data))
-    shutil.copy(fixtures_dir() / "ai_summary_prompt.txt", path.parent / "ai_summary_prompt.txt")

@@ -130,12 +130,7 @@ def summarize_papers(
     if not force:
         run.lookup_cached()
     if not api_key:
-        reason = f"no API key: the environment variable {settings.api_key_env} is not set"
-        if not settings.offline_fallback:
-            # Summaries are on but cannot be made: the user must act (exit 4), as documented.
-            # With the offline fallback chosen, extracts stand in and the run is simply done.
-            run.fatal = reason
-        return run.skip(reason)
+        return run.skip(f"no API key: the environment variable {settings.api_key_env} is not set")
     if not run.todo:
         return run.result()
     fetcher = None
