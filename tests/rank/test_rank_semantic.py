@@ -107,12 +107,48 @@ def test_missing_extra_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
     assert scorer is None and semantic.OFF_NOTE in notes
 
 
-@pytest.mark.slow
-def test_packaged_model_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    from arxivbot.rank.semantic import SentenceTransformerEncoder, semantic_available
+def test_onnx_model_offline_and_lazy() -> None:
+    """The ONNX int8 MiniLM: no torch, no download, loaded only when a vector is missing."""
+    from arxivbot.rank.semantic import LazyEncoder, default_encoder, semantic_available
 
     if not semantic_available():
         pytest.skip("the semantic extra is not installed")
+    encoder = default_encoder(None)
+    assert isinstance(encoder, LazyEncoder) and not encoder.loaded
+    vectors = encoder.encode(
+        ["speculative decoding for LLM inference", "draft models speed up LLM decoding", "MRI"]
+    )
+    assert encoder.loaded and vectors.shape == (3, 384)
+    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-4
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_cached_vectors_never_load_the_model() -> None:
+    from arxivbot.rank.semantic import LazyEncoder, SemanticScorer
+    from arxivbot.rank.seeds import seed_from_paper
+
+    def refuse() -> BagEncoder:
+        raise AssertionError("the model was loaded although every vector is cached")
+
+    bag = BagEncoder()
+    papers = [paper(f"2601.0000{i}", f"title {i}") for i in range(1, 4)]
+    cache = {p.arxiv_id: bag.encode([f"{p.title}. {p.abstract}"])[0].tobytes() for p in papers}
+    lazy = LazyEncoder(bag.name, refuse)
+    scorer = SemanticScorer(
+        lazy,
+        [seed_from_paper(papers[0])],
+        get_embeddings=lambda _m, ids: {i: cache[i] for i in ids if i in cache},
+    )
+    sims = scorer.similarities(papers)
+    assert set(sims) == {p.arxiv_id for p in papers} and not lazy.loaded
+
+
+@pytest.mark.slow
+def test_packaged_model_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arxivbot.rank.semantic import SentenceTransformerEncoder, torch_available
+
+    if not torch_available():
+        pytest.skip("the semantic-torch extra is not installed")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     encoder = SentenceTransformerEncoder()
     vectors = encoder.encode(

@@ -112,6 +112,10 @@ class SemanticConfig(Section):
     half_life_days: float = Field(default=365.0, gt=0)
     min_similarity: float = Field(default=0.3, ge=-1, le=1)
     full_similarity: float = Field(default=0.7, ge=-1, le=1)
+    # calibrated part: weights.semantic * ramp(margin over the day, min_margin, full_margin),
+    # margin = robust z-score of the similarity among the day's candidates
+    min_margin: float = Field(default=2.0, ge=0)
+    full_margin: float = Field(default=5.0, gt=0)
 
 
 class WeightsConfig(Section):

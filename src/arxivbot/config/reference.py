@@ -98,8 +98,11 @@ DESCRIPTIONS: dict[str, str] = {
     "semantic.csl_json": "A Zotero / CSL-JSON export of papers you like.",
     "semantic.best_share": "Share of the best-match similarity vs the recency-weighted mean.",
     "semantic.half_life_days": "Recency half-life of seed weights in the mean.",
-    "semantic.min_similarity": "Similarity below this scores nothing.",
-    "semantic.full_similarity": "Similarity at which the full semantic weight is reached.",
+    "semantic.min_similarity": "Similarity below this scores nothing, whatever its margin.",
+    "semantic.full_similarity": "Similarity at which the dislike penalty is full.",
+    "semantic.min_margin": "Margin over the day (robust z-score of the similarity among the "
+    "day's candidates) below which a paper scores nothing.",
+    "semantic.full_margin": "Margin at which the full semantic weight is reached.",
     "weights": "Score weights (see docs/ranking.md).",
     "weights.keyword": "What one fully specific term adds when found once in the title "
     "(docs/ranking.md).",

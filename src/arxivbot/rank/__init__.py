@@ -39,7 +39,6 @@ from arxivbot.rank.score import (
     TermScore,
     TermScorer,
     author_components,
-    semantic_components,
 )
 from arxivbot.rank.semantic import (
     OFF_NOTE,
@@ -228,7 +227,7 @@ def _score(
     components = list(survivor.text_components)
     if context.semantic is not None:
         similarity = sims.get(survivor.paper.arxiv_id)
-        components += semantic_components(similarity, context.semantic, profile)
+        components += context.semantic.components(similarity, profile)
     custom = rules.score(survivor.view)
     if custom:
         components.append(ScoreComponent("custom", rules.label_score, "", round(custom, 4)))

