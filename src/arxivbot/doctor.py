@@ -12,6 +12,7 @@ import httpx
 from arxivbot.config import LoadedConfig
 from arxivbot.errors import ArxivBotError
 from arxivbot.paths import Paths
+from arxivbot.stages import api_key
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def doctor(loaded: LoadedConfig, paths: Paths, *, timeout: float = 10.0) -> list
         ),
         *_store_checks(paths),
         _writable("output folder", paths.output),
-        *_summary_checks(loaded),
+        *_summary_checks(loaded, timeout),
         *_notify_checks(loaded),
         _semantic_check(),
     ]
@@ -78,15 +79,17 @@ def _writable(name: str, folder: os.PathLike[str]) -> Check:
     return Check(name, False, f"{path} is not writable", "choose another path or fix permissions")
 
 
-def _summary_checks(loaded: LoadedConfig) -> list[Check]:
+def _summary_checks(loaded: LoadedConfig, timeout: float) -> list[Check]:
     settings = loaded.config.ai_summary
     if not settings.enabled:
         return [
             Check("AI summaries", True, "disabled (ai_summary.enabled = false)", required=False)
         ]
     checks = []
-    if os.environ.get(settings.api_key_env):
+    key = api_key(loaded.config)
+    if key:
         checks.append(Check("LLM API key", True, f"${settings.api_key_env} is set"))
+        checks.append(_llm_check(settings.base_url, settings.model, key, timeout))
     else:
         checks.append(
             Check(
@@ -153,3 +156,61 @@ def _reachable(name: str, url: str, timeout: float, contact: str) -> Check:
         "" if ok else "arXiv may be down or rate-limiting; try later",
         required=False,
     )
+
+
+def _llm_check(base_url: str, model: str, key: str, timeout: float) -> Check:
+    """One cheap call (the models list) to see whether the provider takes the key."""
+    url = f"{base_url.rstrip('/')}/models"
+    name = "LLM provider"
+    try:
+        response = httpx.get(url, timeout=timeout, headers={"Authorization": f"Bearer {key}"})
+    except httpx.HTTPError as exc:
+        return Check(
+            name,
+            False,
+            f"{url}: {type(exc).__name__} — the provider could not be reached",
+            "check ai_summary.base_url and the network (a local server must be running)",
+        )
+    status = response.status_code
+    if status in (401, 403):
+        return Check(
+            name,
+            False,
+            f"{url}: HTTP {status} — the provider refused the key",
+            "put a valid key in the environment variable ai_summary.api_key_env names",
+        )
+    if status == 404:
+        return Check(
+            name,
+            True,
+            f"{url}: no models list here; the key is checked on first use",
+            required=False,
+        )
+    if status >= 400:
+        return Check(
+            name,
+            False,
+            f"{url}: HTTP {status}",
+            "the provider may be down; try later",
+            required=False,
+        )
+    models = _model_ids(response)
+    if models and model not in models:
+        return Check(
+            name,
+            False,
+            f"the key works, but model {model!r} is not offered",
+            f"set ai_summary.model to one of: {', '.join(sorted(models)[:8])}",
+        )
+    return Check(
+        name, True, f"{url}: the key is accepted" + (f", {model} offered" if models else "")
+    )
+
+
+def _model_ids(response: httpx.Response) -> set[str]:
+    """Model ids from an OpenAI-style models list; empty when the answer has another shape."""
+    try:
+        data = response.json().get("data", [])
+        return {str(item["id"]) for item in data if isinstance(item, dict) and "id" in item}
+    except (ValueError, AttributeError, TypeError):
+        return set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from cli_helpers import COMMON, cli
 
 from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir
+from support.llm_server import FakeLlm
 
 
 @pytest.fixture
@@ -40,11 +42,50 @@ def test_all_good_except_the_missing_key(env_config: Path) -> None:
     assert "fix: export DASHSCOPE_API_KEY=" in out
 
 
-def test_key_present_is_ok(env_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def provider(env_config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLlm]:
+    """An OpenAI-compatible stand-in the config reaches through ARXIVBOT_LLM_BASE."""
+    with FakeLlm() as llm:
+        monkeypatch.setenv("ARXIVBOT_LLM_BASE", llm.base_url)
+        llm.models = ("qwen-long",)
+        yield llm
+
+
+def test_key_present_is_ok(provider: FakeLlm, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
     result = cli("doctor", *COMMON)
-    assert result.code == 0 and "ok" in line_of(result.out, "LLM API key")
+    assert result.code == 0, result.out
+    assert "ok" in line_of(result.out, "LLM API key")
+    assert "the key is accepted" in line_of(result.out, "LLM provider")
     assert "sk-test" not in result.out  # a secret is never printed
+
+
+def test_refused_key_fails_with_the_fix(provider: FakeLlm, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-revoked")
+    provider.refused_keys.add("sk-revoked")
+    result = cli("doctor", *COMMON)
+    assert result.code == 1  # the run would pay nothing and summarise nothing: act now
+    assert "refused the key" in line_of(result.out, "LLM provider")
+    assert "sk-revoked" not in result.text
+
+
+def test_model_not_offered_names_the_ones_that_are(
+    provider: FakeLlm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
+    provider.models = ("qwen-plus", "qwen-max")
+    result = cli("doctor", *COMMON)
+    assert result.code == 1
+    assert "'qwen-long' is not offered" in result.out and "qwen-max, qwen-plus" in result.out
+
+
+def test_unreachable_provider_fails(env_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
+    monkeypatch.setenv("ARXIVBOT_LLM_BASE", "http://127.0.0.1:9/v1")  # discard port: refused
+    result = cli("doctor", *COMMON)
+    assert result.code == 1
+    assert "could not be reached" in line_of(result.out, "LLM provider")
+    assert "ai_summary.base_url" in result.out
 
 
 def test_unreachable_arxiv_is_reported_with_a_fix(
@@ -96,3 +137,12 @@ def test_unknown_key_warned_by_name(env_config: Path) -> None:
     result = cli("doctor", *COMMON)
     assert result.code == 0
     assert "max_paper" in result.text and "1 warning" in result.text
+
+
+def test_misspelt_category_is_exit_2_with_a_suggestion(env_config: Path) -> None:
+    data = json.loads((env_config / "config.json").read_text())
+    data["categories"] = ["cs.AI", "cs.XX"]
+    (env_config / "config.json").write_text(json.dumps(data))
+    result = cli("doctor", *COMMON)
+    assert result.code == 2 and result.one_clear_error()
+    assert "cs.XX" in result.text

@@ -84,6 +84,8 @@ class FakeLlm:
         self._lock = threading.Lock()
         self._file_ids = itertools.count(1)
         self.answer_override: Callable[[str], str] | None = None
+        self.refused_keys: set[str] = set()  # answered 401 everywhere, as a provider would
+        self.models = ("qwen-long", "gpt-4o-mini")  # what GET /models lists
         self.server.route("/", self._dispatch)
 
     # ------------------------------------------------------------------ lifecycle
@@ -118,8 +120,13 @@ class FakeLlm:
     # ------------------------------------------------------------------ routing
     def _dispatch(self, request: Request) -> Reply:
         headers = {name.lower(): value for name, value in request.headers.items()}
-        if headers.get("authorization", "") in ("", "Bearer "):
-            return _error(401, "invalid_api_key", "missing key")
+        key = headers.get("authorization", "").removeprefix("Bearer ")
+        if not key or key in self.refused_keys:
+            return _error(401, "invalid_api_key", "Incorrect API key provided")
+        if request.method == "GET" and request.path.endswith("/models"):
+            return _json(
+                {"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]}
+            )
         if request.method == "POST" and request.path.endswith("/chat/completions"):
             return self._chat(request)
         if request.method == "POST" and request.path.endswith("/files"):

@@ -27,6 +27,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "ARXIVBOT_ARXIV_BASE": ("sources", "arxiv_base"),
     "ARXIVBOT_API_BASE": ("sources", "api_base"),
     "ARXIVBOT_OAI_BASE": ("sources", "oai_base"),
+    "ARXIVBOT_LLM_BASE": ("ai_summary", "base_url"),
     "ARXIVBOT_DB": ("store", "path"),
     "ARXIVBOT_OUTPUT": ("output", "dir"),
 }

@@ -57,7 +57,7 @@ DESCRIPTIONS: dict[str, str] = {
     "ai_summary.enabled": "Summarise at all (without a key the digest is produced anyway).",
     "ai_summary.api_key_env": "NAME of the environment variable holding the API key.",
     "ai_summary.base_url": "OpenAI-compatible endpoint (DashScope, OpenAI, DeepSeek, Ollama, "
-    "vLLM ...).",
+    "vLLM ...; env `ARXIVBOT_LLM_BASE`).",
     "ai_summary.model": "Model name; part of the cache key (a new model re-summarises).",
     "ai_summary.prompt_file": "Your prompt text (relative to the config file); default: the "
     "packaged prompt for `language`.",
