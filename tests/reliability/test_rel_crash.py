@@ -54,7 +54,12 @@ def crash_world(world: Path, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch) -> P
     monkeypatch.setenv("DASHSCOPE_API_KEY", API_KEY)
     edit_config(
         world,
-        ai_summary={"base_url": llm.base_url, "mode": "abstract", "retry_base_seconds": 0.01},
+        ai_summary={
+            "enabled": True,
+            "base_url": llm.base_url,
+            "mode": "abstract",
+            "retry_base_seconds": 0.01,
+        },
     )
     return world
 

@@ -255,7 +255,12 @@ def test_no_secret_leaks_from_a_failing_run(
     with FakeLlm(fault=always(server_error)) as llm:
         edit_config(
             secret_env,
-            ai_summary={"base_url": llm.base_url, "mode": "abstract", "max_retries": 0},
+            ai_summary={
+                "enabled": True,
+                "base_url": llm.base_url,
+                "mode": "abstract",
+                "max_retries": 0,
+            },
         )
         arxiv.set_day("2026-06-03")
         world = secret_env
@@ -290,7 +295,9 @@ def test_provider_echoing_the_key_does_not_leak_it(
     monkeypatch.setenv("DASHSCOPE_API_KEY", API_KEY)
     echo = always(lambda: _error(401, "invalid_api_key", f"Incorrect API key provided: {API_KEY}"))
     with FakeLlm(fault=echo) as llm:
-        edit_config(world, ai_summary={"base_url": llm.base_url, "mode": "abstract"})
+        edit_config(
+            world, ai_summary={"enabled": True, "base_url": llm.base_url, "mode": "abstract"}
+        )
         result = run_cli(*run_args(world))
     assert result.code == 4, result.text
     assert API_KEY not in result.text

@@ -78,7 +78,8 @@ class PaperSummarizer:
             # foresees; the rule is that it costs this paper, never the run.
             outcome.error = _as_summary_error(exc)
             log.info("summary of %s failed: %s", paper.arxiv_id, outcome.error)
-            log.debug("summary failure of %s", paper.arxiv_id, exc_info=True)
+            if not isinstance(exc, ArxivBotError):  # a bug: its traceback helps a report
+                log.debug("summary failure of %s", paper.arxiv_id, exc_info=True)
             return outcome
         outcome.summary = Summary(
             self.key_for(paper),
