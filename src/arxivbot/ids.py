@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD = r"(?P<old>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})"
+MAX_VERSION_DIGITS = 4  # arXiv papers have tens of versions at most; v9999 is already absurd
 _ID_RE = re.compile(rf"^(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d*))?$")
 _PREFIXES = ("oai:arxiv.org:", "arxiv:")
 _URL_RE = re.compile(r"^https?://[^/]+/(?:abs|pdf|html)/(?P<rest>.+?)(?:\.pdf)?/?$", re.IGNORECASE)
@@ -59,6 +60,8 @@ def parse_arxiv_id(text: str) -> ArxivId:
         )
     version = match.group("version")
     ident = match.group("new") or match.group("old")
+    if version and len(version) > MAX_VERSION_DIGITS:  # would overflow SQLite's INTEGER
+        raise ValueError(f"{text!r} has an implausible version v{version[:12]}…")
     return ArxivId(ident, int(version) if version else None)
 
 

@@ -112,7 +112,7 @@ def _run(
     profiles = resolve_profiles(config)
     cache = None if options.dry_run else store
     with PoliteClient(config.sources, store=cache, deadline=run.deadline) as http:
-        listing = _listing(loaded, options, store, http, progress)
+        listing = _listing(loaded, options, store, http, progress, clock)
         if listing.announced_on is None:
             return _no_announcement(loaded, options, store, run, profiles, clock)
         day = listing.announced_on
@@ -161,13 +161,14 @@ def _listing(
     store: StoreApi,
     http: PoliteClient,
     progress: ProgressSink,
+    clock: Clock,
 ) -> Listing:
     categories = fetch_categories(loaded.config)
     if options.day is not None:
         progress(ProgressEvent("fetch", f"announcement of {options.day}"))
         return listing_for_stored_day(loaded, store, http, options.day)
     progress(ProgressEvent("fetch", f"{loaded.config.sources.rss_base} {'+'.join(categories)}"))
-    listing = fetch_listing(http, loaded.config.sources, categories)
+    listing = fetch_listing(http, loaded.config.sources, categories, clock=clock)
     progress(ProgressEvent("fetch", f"{len(listing.items)} items", len(listing.items)))
     if listing.not_modified:
         return _unchanged_feed(loaded, store, http, listing)

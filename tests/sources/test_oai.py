@@ -15,7 +15,6 @@ from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir, shared_fixtures_dir
 from support.httpserver import Reply
 
-
 # The compact in-repo pages keep their first 40 records (tests/data/build_recorded.py).
 RECORDS_PER_PAGE = 40
 

@@ -303,3 +303,55 @@ def test_parse_speed_is_not_asserted_but_all_fixtures_parse() -> None:
         total += len(listing.items)
     assert total == 15735 + 3393 + 1048  # all RSS items + both Atom files (README tables)
     assert re.match(r"\d", str(total))
+
+
+# -- dates are untrusted input --------------------------------------------------------------
+CLOCK = lambda: datetime(2026, 6, 2, 12, tzinfo=UTC)  # noqa: E731 - a fixed "now"
+
+
+def _dated_feed(pub_date: str) -> bytes:
+    return (
+        f"<rss><channel><pubDate>{pub_date}</pubDate><item><title>t</title>"
+        "<guid>oai:arXiv.org:2606.00001v1</guid><category>cs.AI</category>"
+        "<description>arXiv:2606.00001v1 Announce Type: new Abstract: a</description>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "message"),
+    [
+        ("Tue, 02 Jun 2099 00:00:00 -0400", "outside the plausible window"),
+        ("Mon, 02 Jun 1980 00:00:00 -0400", "outside the plausible window"),
+        ("Fri, 31 Dec 9999 23:59:59 -1200", "not a valid date"),
+        ("yesterday-ish", "not a valid date"),
+    ],
+)
+def test_implausible_announcement_dates_refuse_the_feed(pub_date: str, message: str) -> None:
+    # A 2099 date would pin the README to that day and make retention drop every stored day.
+    with pytest.raises(FeedParseError, match=message):
+        parse_feed(_dated_feed(pub_date), "http://x/rss/cs.AI", clock=CLOCK)
+
+
+def test_todays_feed_in_any_time_zone_is_accepted() -> None:
+    listing = parse_feed(_dated_feed("Wed, 03 Jun 2026 00:00:00 -0400"), "http://x/rss/cs.AI",
+                         clock=CLOCK)  # fmt: skip
+    assert listing.announced_on == date(2026, 6, 3)
+
+
+def test_a_paper_listed_as_v1_and_v3_keeps_the_newest_metadata() -> None:
+    old_paper, old = _pair("2606.1", AnnounceType.NEW, ("cs.AI",), "cs.AI")
+    newer = Paper("2606.1", 3, "T v3", ("A",), "abs v3", "cs.AI", ("cs.AI", "cs.LG"))
+    replaced = Announcement("2606.1", 3, date(2026, 6, 2), AnnounceType.REPLACE, "cs.LG")
+    ((paper, announcement),) = merge_items([(old_paper, old), (newer, replaced)])
+    assert (paper.version, paper.title, announcement.version) == (3, "T v3", 3)
+    assert announcement.announce_type is AnnounceType.NEW  # still the day's first announcement
+    assert paper.categories == ("cs.AI", "cs.LG")
+
+
+def test_absurd_version_numbers_are_refused() -> None:
+    from arxivbot.ids import parse_arxiv_id
+
+    with pytest.raises(ValueError, match="implausible version"):
+        parse_arxiv_id("2606.00001v99999999999999999999")
+    assert parse_arxiv_id("2606.00001v12").version == 12

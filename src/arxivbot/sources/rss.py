@@ -8,6 +8,11 @@ A multi-category feed (``/rss/cs.AI+cs.CL``) lists each paper once; a paper is `
 its primary category is one of the requested ones. :func:`merge_listings` combines several
 listings of one day (one per category) with the same rule, so a paper that is ``cross`` in
 one feed and ``new`` in another is kept once, as ``new``, with all its categories.
+
+A feed is untrusted input, dates included: a channel date that is not a date, or that lies
+outside :data:`EARLIEST_ANNOUNCEMENT` … today + :data:`FUTURE_SLACK` (by the injected
+clock), is refused with a message saying so. A date in 2099 would otherwise pin the README
+to that day for good and make retention think every stored day is old.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from arxivbot.calendar import eastern_date
+from arxivbot.clock import Clock, utc_now
 from arxivbot.config.model import SourcesConfig
 from arxivbot.errors import FeedParseError
 from arxivbot.ids import parse_arxiv_id
@@ -34,6 +40,8 @@ log = logging.getLogger(__name__)
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+EARLIEST_ANNOUNCEMENT = date(1991, 8, 14)  # arXiv's first day
+FUTURE_SLACK = timedelta(days=2)  # time zones and an early feed, never more
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1"
 
 _DESCRIPTION = re.compile(
@@ -66,10 +74,11 @@ class _RawItem:
     published: datetime | None
 
 
-def parse_feed(content: bytes, source_url: str) -> Listing:
+def parse_feed(content: bytes, source_url: str, *, clock: Clock = utc_now) -> Listing:
     """Parse one rss.arxiv.org response (RSS 2.0 or Atom) into a :class:`Listing`.
 
-    Raises :class:`FeedParseError` for HTML pages, malformed XML and unknown documents.
+    Raises :class:`FeedParseError` for HTML pages, malformed XML, unknown documents and
+    announcement dates that are not dates or not plausible by ``clock``.
     Bad items are skipped (or defaulted) and described in ``Listing.notes``; never fatal.
     """
     root = parse_document(content, source=source_url, what="arXiv feed")
@@ -78,7 +87,7 @@ def parse_feed(content: bytes, source_url: str) -> Listing:
         if channel is None:
             raise FeedParseError("RSS document without a <channel>", url=source_url)
         raw_items = [_rss_item(item) for item in channel.iter("item")]
-        feed_date = parse_rfc822(child_text(channel, "pubDate"))
+        feed_date = _channel_date(child_text(channel, "pubDate"), source_url)
         built_at = parse_rfc822(child_text(channel, "lastBuildDate"))
         self_link = child_text(channel, "link")
     elif root.tag == f"{ATOM}feed":
@@ -93,7 +102,22 @@ def parse_feed(content: bytes, source_url: str) -> Listing:
             hint="check sources.rss_base",
         )
     requested = feed_categories(source_url) or feed_categories(self_link)
-    return _build_listing(source_url, raw_items, feed_date, built_at, requested)
+    today = clock().astimezone(UTC).date()
+    if built_at is not None and built_at.astimezone(UTC).date() > today + FUTURE_SLACK:
+        built_at = None  # a build time in the future says nothing we can use
+    return _build_listing(source_url, raw_items, feed_date, built_at, requested, today)
+
+
+def _channel_date(text: str, source_url: str) -> datetime | None:
+    """The channel's ``<pubDate>``; one that is there but is no date is refused, not ignored."""
+    moment = parse_rfc822(text)
+    if moment is None and text.strip():
+        raise FeedParseError(
+            f"the feed's announcement date <pubDate> {text.strip()[:60]!r} is not a valid date",
+            url=source_url,
+            hint="arXiv (or the configured rss_base) sent a broken feed; try again later",
+        )
+    return moment
 
 
 def _build_listing(
@@ -102,10 +126,11 @@ def _build_listing(
     feed_date: datetime | None,
     built_at: datetime | None,
     requested: tuple[str, ...],
+    today: date,
 ) -> Listing:
     if not raw_items:
         return Listing(source_url, None, _utc(built_at), ())
-    announced_on = _announcement_date(feed_date, raw_items, source_url)
+    announced_on = _announcement_date(feed_date, raw_items, source_url, today)
     notes: list[str] = []
     items: list[tuple[Paper, Announcement]] = []
     for position, raw in enumerate(raw_items, start=1):
@@ -120,12 +145,23 @@ def _build_listing(
 
 
 def _announcement_date(
-    feed_date: datetime | None, raw_items: list[_RawItem], source_url: str
+    feed_date: datetime | None, raw_items: list[_RawItem], source_url: str, today: date
 ) -> date:
     moment = feed_date or next((raw.published for raw in raw_items if raw.published), None)
     if moment is None:
         raise FeedParseError(
-            "feed has items but no announcement date (no pubDate/published)", url=source_url
+            "feed has items but no announcement date (no valid pubDate or published)",
+            url=source_url,
+            hint="arXiv (or the configured rss_base) sent a broken feed; try again later",
+        )
+    day = moment.astimezone(UTC).date()
+    latest = today + FUTURE_SLACK
+    if not EARLIEST_ANNOUNCEMENT <= day <= latest:
+        raise FeedParseError(
+            f"the feed's announcement date {day.isoformat()} is outside the plausible window "
+            f"{EARLIEST_ANNOUNCEMENT.isoformat()} to {latest.isoformat()}; refusing the feed",
+            url=source_url,
+            hint="the feed (or the machine's clock) is wrong; previous outputs are kept",
         )
     return eastern_date(moment)
 
@@ -279,13 +315,18 @@ def merge_items(
             order[key] = len(order)
             continue
         old_paper, old_announcement = kept[key]
-        winner_paper, winner = (
-            (paper, announcement)
+        winner = (
+            announcement
             if _TYPE_RANK[announcement.announce_type] < _TYPE_RANK[old_announcement.announce_type]
-            else (old_paper, old_announcement)
+            else old_announcement
         )
-        categories = _union(old_paper.categories, paper.categories, winner_paper.primary_category)
-        kept[key] = (replace(winner_paper, categories=categories), winner)
+        # The same paper listed as v1 and v3: the metadata of the newest version is kept.
+        newest = paper if paper.version > old_paper.version else old_paper
+        categories = _union(old_paper.categories, paper.categories, newest.primary_category)
+        kept[key] = (
+            replace(newest, categories=categories),
+            replace(winner, version=newest.version),
+        )
     return tuple(
         sorted(
             kept.values(),
@@ -329,7 +370,11 @@ def feed_url(settings: SourcesConfig, categories: Sequence[str]) -> str:
 
 
 def fetch_listing(
-    client: PoliteClient, settings: SourcesConfig, categories: Sequence[str]
+    client: PoliteClient,
+    settings: SourcesConfig,
+    categories: Sequence[str],
+    *,
+    clock: Clock = utc_now,
 ) -> Listing:
     """Fetch today's listing for ``categories`` with ONE multi-category conditional request.
 
@@ -341,6 +386,6 @@ def fetch_listing(
     response = client.get(url, conditional=True, accept=FEED_ACCEPT, save_validators=False)
     if response.not_modified:
         return Listing(response.url, None, None, (), not_modified=True)
-    listing = parse_feed(response.content, url)
+    listing = parse_feed(response.content, url, clock=clock)
     validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
     return replace(listing, source_url=response.url, validators=validators)

@@ -20,6 +20,7 @@ from arxivbot.errors import FeedParseError
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 
+_YEAR = re.compile(r"\b(\d{4})\b(?!:)")  # the year of an RFC 822 date, not a time or zone
 HTML_INSTEAD_OF_XML = (
     "arXiv answered with an HTML page instead of a feed — maybe maintenance; try later"
 )
@@ -99,14 +100,21 @@ def normalise_space(text: str) -> str:
 
 
 def parse_rfc822(text: str) -> datetime | None:
-    """An RSS date (``Tue, 02 Jun 2026 00:00:00 -0400``) as an aware datetime, or None."""
+    """An RSS date (``Tue, 02 Jun 2026 00:00:00 -0400``) as an aware datetime, or None.
+
+    None too for dates that cannot be moved to UTC (``9999-12-31 -1200``) and for a
+    four-digit year the parser rewrote (the standard library reads ``0001`` as 2001).
+    """
     if not text.strip():
         return None
     try:
         moment = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    written = _YEAR.search(text)
+    if written is not None and int(written.group(1)) != moment.year:
+        return None
+    return _in_utc_range(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
 
 
 def parse_iso(text: str) -> datetime | None:
@@ -116,6 +124,17 @@ def parse_iso(text: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return _in_utc_range(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+
+
+def _in_utc_range(moment: datetime) -> datetime | None:
+    """``moment``, if it and the days around it exist in UTC (later arithmetic must not fail)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    if not 1 < utc.year < 9999:
+        return None
+    return moment

@@ -109,7 +109,7 @@ class CircuitBreaker:
         with self._lock:
             if self.failures >= self.threshold:
                 raise LlmUnreachableError(
-                    f"the LLM server could not be reached {self.failures} times in a row "
+                    f"the LLM server could not be reached {self.threshold} times in a row "
                     f"({self.last_error}); no more calls this run",
                     hint="check ai_summary.base_url and the provider's status; "
                     "the papers left are summarised by the next run",
