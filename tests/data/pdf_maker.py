@@ -22,11 +22,36 @@ SECTIONS = (
     "References",
     "A Additional Details",
 )
-WORDS = (
-    "model training data attention layer sequence token representation benchmark task "
-    "accuracy baseline encoder decoder pre-training fine-tuning objective corpus evaluation "
-    "efficient scalable robust method results performance dataset transformer language"
-).split()
+WORDS = [
+    "model",
+    "training",
+    "data",
+    "attention",
+    "layer",
+    "sequence",
+    "token",
+    "representation",
+    "benchmark",
+    "task",
+    "accuracy",
+    "baseline",
+    "encoder",
+    "decoder",
+    "pre-training",
+    "fine-tuning",
+    "objective",
+    "corpus",
+    "evaluation",
+    "efficient",
+    "scalable",
+    "robust",
+    "method",
+    "results",
+    "performance",
+    "dataset",
+    "transformer",
+    "language",
+]
 
 
 def sentences(rng: random.Random, count: int) -> list[str]:
@@ -55,7 +80,7 @@ def make_pdf(stem: str, title: str, paragraphs_per_section: int = 10) -> bytes:
     rng = random.Random(stem)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=letter, invariant=True)
-    width, height = letter
+    _width, height = letter
     y = height - 72
 
     def line(text: str, size: int = 10) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import feedparser
 import pytest
@@ -194,7 +195,20 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     for path in ("/api/papers", "/api/papers/{arxiv_id}", "/search", "/health", "/rss"):
         assert path in spec["paths"], path
     assert "PapersPage" in spec["components"]["schemas"]
-    assert client.get("/docs").status_code == 200
+    assert "FeedbackIn" in str(spec["paths"]["/api/feedback/{arxiv_id}"]["post"]["requestBody"])
+
+
+def test_swagger_docs_are_off_unless_configured(world: World) -> None:
+    """Swagger UI loads its scripts from a CDN onto the origin holding the admin token."""
+    with TestClient(
+        create_app(world.loaded, db_path=world.db_path, output_dir=world.output_dir)
+    ) as off:
+        assert off.get("/docs").status_code == 404
+    server = world.loaded.config.server.model_copy(update={"api_docs": True})
+    config = world.loaded.config.model_copy(update={"server": server})
+    loaded = replace(world.loaded, config=config)
+    with TestClient(create_app(loaded, db_path=world.db_path, output_dir=world.output_dir)) as on:
+        assert on.get("/docs").status_code == 200
 
 
 # -- search ----------

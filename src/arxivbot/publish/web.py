@@ -114,6 +114,9 @@ def create_app(
         summary="Your ranked, summarised arXiv digest: feeds, pages, search and a JSON API.",
         version="1",
         lifespan=lifespan,
+        # Swagger UI pulls scripts from a CDN onto this origin, where the site keeps the
+        # admin token: off unless asked for. /openapi.json is always there.
+        docs_url="/docs" if loaded.config.server.api_docs else None,
         redoc_url=None,
     )
     app.state.arxivbot = state
