@@ -1,198 +1,84 @@
-"""precision@k, recall@k and nDCG@k of ranking profiles against labelled days.
+"""nDCG@10/30, P@10 and R@30 of each ranking method on hand-labelled recorded days.
 
-    python bench/eval_rank.py [--k 10 20] [--no-semantic]
+    python bench/eval_rank.py [--methods original keywords query +semantic +judge]
 
-Labels: tests/data/labels/<profile>_<day>.jsonl, one {"id", "label": 0|1|2} per line for
-every item of that day's cs.AI+cs.CL+cs.DC+cs.LG feed (written by reading titles and
-abstracts, not by running the ranker). Each profile is scored three ways on each labelled
-day: keywords only; semantic only (5 liked papers from OTHER days); combined; then the
-mean over its days. Relevant = label ≥ 1 for precision/recall; nDCG uses 2^label - 1 as
-gain. Weights are the defaults (not tuned to these days). Ends with a Markdown table.
+Profiles, labels, methods and metrics live in tests/rank/rank_eval.py (the quality-floor
+test uses the same code); labels in tests/data/labels/ (see its README). Every method is one
+function in ``rank_eval.METHODS``; a method that is not available here ("+semantic" without
+its extra, "+judge" before its stand-in is wired) prints "—". Each case ranks the whole
+recorded day with the default weights; the store is the earlier recorded days of June.
+Ends with a Markdown table and whether keywords beat the original everywhere.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import os
 import statistics
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
+import time
 from pathlib import Path
 
-from arxivbot.config import Profile, parse_config, resolve_profiles
-from arxivbot.models import Paper
-from arxivbot.rank import RankContext, rank_day
-from arxivbot.rank.seeds import seed_from_paper
-from arxivbot.rank.semantic import SemanticScorer, SentenceTransformerEncoder, semantic_available
-
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(os.environ.get("ARXIVBOT_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 sys.path.insert(0, str(ROOT / "tests" / "rank"))
-from rank_feeds import load_day  # noqa: E402
+import rank_eval  # noqa: E402
+from rank_eval import METHODS, Scores  # noqa: E402
 
-FEED = "cs.AI+cs.CL+cs.DC+cs.LG"
-PROFILES = {
-    "llm-inference": {
-        "keywords": [
-            "LLM inference",
-            "serving",
-            "speculative decoding",
-            "KV cache",
-            "quantization",
-            "throughput",
-            "latency",
-            "batching",
-            "efficient inference",
-            "sparse attention",
-            "MoE",
-        ],
-        "seeds": ["2606.02955", "2606.04511", "2606.04557", "2606.05742", "2606.04349"],
-        "seed_days": ["2026-06-03", "2026-06-04", "2026-06-05"],
-    },
-    "medical-imaging": {
-        "keywords": [
-            "medical imaging",
-            "medical image",
-            "MRI",
-            "CT",
-            "X-ray",
-            "radiology",
-            "pathology",
-            "histology",
-            "segmentation",
-            "ultrasound",
-            "clinical",
-        ],
-        "seeds": ["2606.03888", "2606.04249", "2606.04427", "2606.04365", "2606.02877"],
-        "seed_days": ["2026-06-03", "2026-06-04"],
-    },
-}
+COLUMNS = ("nDCG@10", "nDCG@30", "P@10", "R@30")
 
 
-def metrics(ranked: list[str], labels: dict[str, int], k: int) -> tuple[float, float, float]:
-    relevant = {i for i, g in labels.items() if g > 0}
-    top = ranked[:k]
-    hits = sum(1 for i in top if i in relevant)
-    dcg = sum((2 ** labels.get(i, 0) - 1) / math.log2(r + 2) for r, i in enumerate(top))
-    ideal = sorted(labels.values(), reverse=True)[:k]
-    idcg = sum((2**g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
-    return hits / k, hits / max(1, len(relevant)), dcg / idcg if idcg else 0.0
+def _values(s: Scores) -> tuple[float, float, float, float]:
+    return (s.ndcg10, s.ndcg30, s.p10, s.r30)
 
 
-def find_papers(ids: list[str], days: list[str]) -> list[Paper]:
-    found: dict[str, Paper] = {}
-    for day in days:
-        for name in (FEED, "cs.CV"):
-            for paper, _ in load_day(FIXTURES / "arxiv-feeds" / day / "rss" / f"{name}.xml"):
-                found.setdefault(paper.arxiv_id, paper)
-    return [found[i] for i in ids]
-
-
-class MemoryCache:
-    """The store's embedding cache, in memory (each paper is encoded once per run)."""
-
-    def __init__(self) -> None:
-        self.vectors: dict[str, bytes] = {}
-
-    def get(self, model: str, ids: Sequence[str]) -> dict[str, bytes]:
-        return {i: self.vectors[i] for i in ids if i in self.vectors}
-
-    def put(self, model: str, vectors: dict[str, bytes]) -> None:
-        self.vectors.update(vectors)
-
-
-def labelled_days() -> dict[str, dict[str, dict[str, int]]]:
-    """profile → day → {arXiv id: label}, from tests/data/labels/<profile>_<day>.jsonl."""
-    found: dict[str, dict[str, dict[str, int]]] = {}
-    for label_file in sorted((ROOT / "tests" / "data" / "labels").glob("*.jsonl")):
-        name, day = label_file.stem.rsplit("_", 1)
-        rows = map(json.loads, label_file.read_text().splitlines())
-        found.setdefault(name, {})[day] = {r["id"]: r["label"] for r in rows}
-    return found
-
-
-def runs_for(
-    name: str, encoder: SentenceTransformerEncoder | None, cache: MemoryCache
-) -> dict[str, tuple[Profile, SemanticScorer | None]]:
-    """keywords only; semantic only (liked papers from other days); both."""
-    spec = PROFILES[name]
-    base = resolve_profiles(parse_config({"keywords": spec["keywords"], "min_score": 0}))[0]
-    runs: dict[str, tuple[Profile, SemanticScorer | None]] = {"keywords": (base, None)}
-    if encoder is not None:
-        liked = find_papers(list(spec["seeds"]), list(spec["seed_days"]))
-        seeds = [seed_from_paper(p) for p in liked]
-        scorer = SemanticScorer(encoder, seeds, get_embeddings=cache.get, put_embeddings=cache.put)
-        runs["semantic"] = (replace(base, keywords=()), scorer)
-        runs["combined"] = (base, scorer)
-    return runs
-
-
-def evaluate_day(
-    day: str, labels: dict[str, int], profile: Profile, scorer: SemanticScorer | None, ks: list[int]
-) -> tuple[int, list[tuple[float, float, float]]]:
-    items = [
-        (p, a)
-        for p, a in load_day(FIXTURES / "arxiv-feeds" / day / "rss" / f"{FEED}.xml")
-        if p.arxiv_id in labels
-    ]
-    result = rank_day(items, replace(profile, max_papers=len(items)), RankContext(semantic=scorer))
-    ranked = [r.paper.arxiv_id for r in result.ranked]
-    return len(ranked), [metrics(ranked, labels, k) for k in ks]
-
-
-def _cells(values: list[tuple[float, float, float]], ks: list[int]) -> str:
-    return " | ".join(
-        f"P@{k} {p:.2f}  R@{k} {r:.2f}  nDCG@{k} {n:.2f}"
-        for k, (p, r, n) in zip(ks, values, strict=True)
-    )
-
-
-def _mean(rows: list[list[tuple[float, float, float]]]) -> list[tuple[float, float, float]]:
-    return [
-        (
-            statistics.fmean(r[i][0] for r in rows),
-            statistics.fmean(r[i][1] for r in rows),
-            statistics.fmean(r[i][2] for r in rows),
-        )
-        for i in range(len(rows[0]))
-    ]
+def _cells(s: Scores | None) -> str:
+    if s is None:
+        return " | ".join("—" for _ in COLUMNS) + " | —"
+    return " | ".join(f"{v:.2f}" for v in _values(s)) + f" | {s.kept}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--k", type=int, nargs="+", default=[10, 20])
-    parser.add_argument("--no-semantic", action="store_true")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     args = parser.parse_args()
-    use_semantic = semantic_available() and not args.no_semantic
-    encoder = SentenceTransformerEncoder() if use_semantic else None
-    if encoder is None:
-        print("semantic ranking is off (pip install 'arxivbot[semantic]'): keywords only")
-    cache = MemoryCache()
-    summary: list[tuple[str, str, list[tuple[float, float, float]]]] = []
-    for name, days in labelled_days().items():
-        runs = runs_for(name, encoder, cache)
-        per_day: dict[str, list[list[tuple[float, float, float]]]] = {run: [] for run in runs}
-        for day, labels in days.items():
-            positives = sum(1 for g in labels.values() if g > 0)
-            print(f"\n{name} on {day}: {len(labels)} papers, {positives} relevant")
-            for run, (profile, scorer) in runs.items():
-                kept, values = evaluate_day(day, labels, profile, scorer, args.k)
-                per_day[run].append(values)
-                print(f"  {run:9s} kept {kept:3d} | {_cells(values, args.k)}")
-        print(f"\n{name}, mean over {len(days)} day(s):")
-        for run, rows in per_day.items():
-            mean = _mean(rows)
-            summary.append((name, run, mean))
-            print(f"  {run:9s}          | {_cells(mean, args.k)}")
-    header = " | ".join(f"P@{k} | R@{k} | nDCG@{k}" for k in args.k)
-    print(f"\n| profile | ranking | {header} |")
-    print("|---|---|" + "---|" * (3 * len(args.k)))
-    for name, run, mean in summary:
-        cells = " | ".join(f"{p:.2f} | {r:.2f} | {n:.2f}" for p, r, n in mean)
-        print(f"| {name} | {run} | {cells} |")
+    started = time.perf_counter()
+    rows = rank_eval.evaluate(args.methods)
+    print(f"{len(rows)} labelled cases, {time.perf_counter() - started:.1f} s\n")
+    header = " | ".join(COLUMNS)
+    print(f"| profile | day | relevant | method | {header} | kept |")
+    print("|---|---|---|---|" + "---|" * (len(COLUMNS) + 1))
+    for case, row in rows:
+        relevant = sum(1 for g in case.labels.values() if g > 0)
+        for method, s in row.items():
+            print(f"| {case.name} | {case.day} | {relevant} | {method} | {_cells(s)} |")
+    print("\nMean over each profile's days:\n")
+    print(f"| profile | method | {header} |")
+    print("|---|---|" + "---|" * len(COLUMNS))
+    for name in dict.fromkeys(case.name for case, _ in rows):
+        for method in args.methods:
+            got = [r[method] for c, r in rows if c.name == name and r[method] is not None]
+            if not got:
+                print(f"| {name} | {method} | " + " | ".join("—" for _ in COLUMNS) + " |")
+                continue
+            means = [statistics.fmean(_values(s)[i] for s in got) for i in range(len(COLUMNS))]
+            print(f"| {name} | {method} | " + " | ".join(f"{m:.2f}" for m in means) + " |")
+    if {"original", "keywords"} <= set(args.methods):
+        _verdict(rows)
+
+
+def _verdict(rows: list[tuple[rank_eval.EvalCase, dict[str, Scores | None]]]) -> None:
+    short = []
+    for case, row in rows:
+        ours, theirs = row["keywords"], row["original"]
+        assert ours is not None and theirs is not None
+        if not (ours.ndcg30 > theirs.ndcg30 and ours.r30 >= theirs.r30):
+            short.append(
+                f"{case.name} {case.day} (nDCG@30 {ours.ndcg30:.2f} vs {theirs.ndcg30:.2f}, "
+                f"R@30 {ours.r30:.2f} vs {theirs.r30:.2f})"
+            )
+    wins = len(rows) - len(short)
+    print(f"\nkeywords > original in nDCG@30 and >= in R@30: {wins}/{len(rows)} cases")
+    for line in short:
+        print(f"  not on: {line}")
 
 
 if __name__ == "__main__":

@@ -139,13 +139,13 @@ class EvalCase:
     day: str
     labels: dict[str, int]
     items: list[tuple[Paper, Announcement]] = field(repr=False)
+    root: Path = FIXTURES
 
     @property
     def collection(self) -> Collection:
         """The recorded days of June before this one: a warm store's papers."""
-        return Collection(
-            f"eval:{self.spec.feed}:{self.day}", lambda: _earlier(self.spec.feed, self.day)
-        )
+        key = f"eval:{self.root}:{self.spec.feed}:{self.day}"
+        return Collection(key, lambda: _earlier(self.root, self.spec.feed, self.day))
 
     def profile(self, **raw: Any) -> Profile:
         """The profile from the user's keys (``raw`` overrides), no ``max_papers`` cut."""
@@ -161,29 +161,32 @@ class EvalCase:
         return RankContext(collection=self.collection, dedupe_methods=("id",), **changes)
 
 
-def feed_path(feed: str, day: str) -> Path:
-    return FIXTURES / "arxiv-feeds" / day / "rss" / f"{feed}.xml"
+def feed_path(root: Path, feed: str, day: str) -> Path:
+    return root / "arxiv-feeds" / day / "rss" / f"{feed}.xml"
 
 
 @cache
-def _day_items(feed: str, day: str) -> tuple[tuple[Paper, Announcement], ...]:
-    return tuple(load_day(feed_path(feed, day)))
+def _day_items(root: Path, feed: str, day: str) -> tuple[tuple[Paper, Announcement], ...]:
+    return tuple(load_day(feed_path(root, feed, day)))
 
 
-def _earlier(feed: str, day: str) -> list[Paper]:
+def _earlier(root: Path, feed: str, day: str) -> list[Paper]:
     end = date.fromisoformat(day)
     seen: dict[str, Paper] = {}
     current = date(end.year, end.month, 1)
     while current < end:
-        if feed_path(feed, current.isoformat()).exists():
-            for paper, _ in _day_items(feed, current.isoformat()):
+        if feed_path(root, feed, current.isoformat()).exists():
+            for paper, _ in _day_items(root, feed, current.isoformat()):
                 seen.setdefault(paper.arxiv_id, paper)
         current += timedelta(days=1)
     return list(seen.values())
 
 
-def cases() -> list[EvalCase]:
-    """Every labelled (profile, day) with a profile in :data:`PROFILES`, sorted."""
+def cases(root: Path = FIXTURES) -> list[EvalCase]:
+    """Every labelled (profile, day) with a profile in :data:`PROFILES`, sorted.
+
+    ``root``: the large recorded set (whole feeds; the compact test set holds samples).
+    """
     found: list[EvalCase] = []
     for label_file in sorted(LABELS.glob("*.jsonl")):
         name, day = label_file.stem.rsplit("_", 1)
@@ -191,8 +194,9 @@ def cases() -> list[EvalCase]:
             continue
         rows = [json.loads(line) for line in label_file.read_text().splitlines() if line]
         spec = PROFILES[name]
-        items = list(_day_items(spec.feed, day))
-        found.append(EvalCase(name, spec, day, {r["id"]: r["label"] for r in rows}, items))
+        items = list(_day_items(root, spec.feed, day))
+        labels = {r["id"]: r["label"] for r in rows}
+        found.append(EvalCase(name, spec, day, labels, items, root))
     return found
 
 
@@ -274,11 +278,11 @@ def scores(ranked: Sequence[str], labels: dict[str, int]) -> Scores:
 
 
 def evaluate(
-    names: Sequence[str] = tuple(METHODS),
+    names: Sequence[str] = tuple(METHODS), root: Path = FIXTURES
 ) -> list[tuple[EvalCase, dict[str, Scores | None]]]:
     """Each labelled case with each method's scores (None where the method is unavailable)."""
     rows: list[tuple[EvalCase, dict[str, Scores | None]]] = []
-    for case in cases():
+    for case in cases(root):
         row: dict[str, Scores | None] = {}
         for name in names:
             ranked = METHODS[name](case)

@@ -124,8 +124,8 @@ def test_onnx_model_offline_and_lazy() -> None:
 
 
 def test_cached_vectors_never_load_the_model() -> None:
-    from arxivbot.rank.semantic import LazyEncoder, SemanticScorer
     from arxivbot.rank.seeds import seed_from_paper
+    from arxivbot.rank.semantic import LazyEncoder, SemanticScorer
 
     def refuse() -> BagEncoder:
         raise AssertionError("the model was loaded although every vector is cached")

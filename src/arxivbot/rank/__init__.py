@@ -129,7 +129,10 @@ def rank_day(
     compiled = CompiledProfile.of(profile)
     rules = CustomRules.of(profile, context.custom_search_paths)
     unique = dedupe(candidates, {"id", *context.dedupe_methods})
-    stats = collection_stats(context.collection, [p for p, _ in unique], compiled.scoring_terms)
+    # the day counts in the statistics too; tokenised again below rather than kept, so a
+    # large batch never holds every paper's tokens at once (see _Survivor)
+    day = (PaperText(paper) for paper, _ in unique)
+    stats = collection_stats(context.collection, day, compiled.scoring_terms)
     scorer = TermScorer(compiled, stats, profile)
     survivors: list[_Survivor] = []
     for paper, announcement in unique:

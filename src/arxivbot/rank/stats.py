@@ -14,6 +14,7 @@ so new papers invalidate it.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ class CollectionStats:
         return self.frequency.get(term, 0) / self.total if self.total else 0.0
 
 
-def count_terms(papers: Iterable[Paper], terms: Sequence[Term], limit: int) -> _Counts:
+def count_terms(papers: Iterable[Paper | PaperText], terms: Sequence[Term], limit: int) -> _Counts:
     """One pass over at most ``limit`` papers, counting each term once per paper."""
     matcher = TermMatcher(terms)
     frequency = dict.fromkeys(terms, 0)
@@ -73,7 +74,7 @@ def count_terms(papers: Iterable[Paper], terms: Sequence[Term], limit: int) -> _
     for paper in papers:
         if total >= limit:
             break
-        doc = PaperText(paper)
+        doc = paper if isinstance(paper, PaperText) else PaperText(paper)
         total += 1
         tokens += len(doc.abstract.folded)
         for term, _fields in matcher.found(doc):
@@ -128,7 +129,7 @@ def _stored_counts(collection: Collection, terms: Sequence[Term]) -> tuple[_Coun
 
 
 def collection_stats(
-    collection: Collection | None, day: Sequence[Paper], terms: Sequence[Term]
+    collection: Collection | None, day: Iterable[PaperText], terms: Sequence[Term]
 ) -> CollectionStats:
     """Statistics of ``terms`` over the stored sample plus the day's papers not in it."""
     text_terms = [t for t in terms if t.field not in ("au", "cat")]
@@ -136,8 +137,8 @@ def collection_stats(
         stored, stored_ids = _stored_counts(collection, text_terms)
     else:
         stored, stored_ids = _Counts(0, 0, dict.fromkeys(text_terms, 0)), frozenset()
-    fresh = [p for p in day if p.arxiv_id not in stored_ids]
-    today = count_terms(fresh, text_terms, len(fresh))
+    fresh = (doc for doc in day if doc.paper.arxiv_id not in stored_ids)
+    today = count_terms(fresh, text_terms, sys.maxsize)
     total = stored.total + today.total
     tokens = stored.abstract_tokens + today.abstract_tokens
     frequency = {t: stored.frequency.get(t, 0) + today.frequency.get(t, 0) for t in text_terms}
