@@ -137,6 +137,28 @@ class WeightsConfig(Section):
     negative: float = 2.0
 
 
+class JudgeConfig(Section):
+    """An optional LLM relevance judge over the top kept papers (off by default).
+
+    Its verdict (0-10) adds ``weight × (score − 5) / 5`` points: 10 adds ``weight``, 5 is
+    neutral, 0 takes ``weight`` away. The API key, endpoint and model default to
+    ``ai_summary``'s.
+    """
+
+    enabled: bool = False
+    base_url: str | None = None  # default: ai_summary.base_url
+    model: str | None = None  # default: ai_summary.model; part of the verdict cache key
+    top_k: int = Field(default=30, ge=1, le=500)  # best kept papers sent to the judge
+    batch_size: int = Field(default=10, ge=1, le=50)  # papers per call
+    weight: float = Field(default=3.0, ge=0)
+    max_calls: int = Field(default=20, ge=0)  # per run, over all profiles and days
+    max_tokens: int = Field(default=100_000, ge=0)  # per run, input + output
+    max_output_tokens: int = Field(default=1_024, ge=64)
+    abstract_chars: int = Field(default=1_200, ge=100)  # each abstract is cut to this
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
+
+
 class CustomRulesConfig(Section):
     filter: str | None = None  # "package.module:function" -> custom_paper_filter(paper, config)
     score: str | None = None  # "package.module:function" -> custom_paper_score(paper, config)
@@ -214,6 +236,8 @@ class ProfileConfig(Section):
     semantic: SemanticConfig | None = None
     weights: WeightsConfig | None = None
     custom_rules: CustomRulesConfig | None = None
+    interests: str | None = None
+    judge: JudgeConfig | None = None
     max_papers: int | None = Field(default=None, ge=1)
     min_score: float | None = None
     display_limit: int | None = Field(default=None, ge=1)
@@ -247,6 +271,8 @@ class Config(Section):
     semantic: SemanticConfig = Field(default_factory=SemanticConfig)
     weights: WeightsConfig = Field(default_factory=WeightsConfig)
     custom_rules: CustomRulesConfig = Field(default_factory=CustomRulesConfig)
+    interests: str = ""  # plain language, read by the LLM judge
+    judge: JudgeConfig = Field(default_factory=JudgeConfig)
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)

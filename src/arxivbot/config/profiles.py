@@ -7,13 +7,14 @@ The original single-profile config is the profile named ``default``. Named profi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from arxivbot.config.model import (
     AuthorsConfig,
     Config,
     CustomRulesConfig,
+    JudgeConfig,
     ProfileConfig,
     SemanticConfig,
     WeightsConfig,
@@ -45,6 +46,8 @@ class Profile:
     days_back: int
     language: str
     output_subdir: str  # "" for the default profile: outputs go straight into output.dir
+    interests: str = ""  # plain language, for the LLM judge
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
 
 
 def resolve_profiles(config: Config) -> tuple[Profile, ...]:
@@ -82,4 +85,6 @@ def _resolve(config: Config, name: str, prof: ProfileConfig) -> Profile:
         days_back=config.days_back,
         language=_pick(prof.language, config.ai_summary.language),
         output_subdir=_pick(prof.output_subdir, subdir),
+        interests=_pick(prof.interests, config.interests).strip(),
+        judge=_pick(prof.judge, config.judge),
     )

@@ -126,6 +126,25 @@ DESCRIPTIONS: dict[str, str] = {
     "custom_rules.filter": "`module:function` called as `custom_paper_filter(paper, config)`.",
     "custom_rules.score": "`module:function` called as `custom_paper_score(paper, config)`.",
     "custom_rules.paths": "Extra folders to import the rule modules from.",
+    "interests": "Your interests in plain language (a sentence or two), read by the LLM judge.",
+    "judge": "An optional LLM relevance judge over the best kept papers (off by default); "
+    "uses `ai_summary`'s API key.",
+    "judge.enabled": "Ask the LLM about the top papers (off by default; needs `interests`).",
+    "judge.base_url": "OpenAI-compatible endpoint; default: `ai_summary.base_url`.",
+    "judge.model": "Model name; default: `ai_summary.model`. Part of the verdict cache key "
+    "with the paper's id and version and a hash of `interests`.",
+    "judge.top_k": "The best N kept papers of a day (by the other parts' score) get a verdict.",
+    "judge.batch_size": "Papers (title + abstract) per LLM call.",
+    "judge.weight": "A verdict of 0-10 adds `weight × (verdict − 5) / 5` points "
+    "(10: +weight, 5: nothing, 0: −weight).",
+    "judge.max_calls": "Most LLM calls per run, over every profile and day (cached verdicts "
+    "are free).",
+    "judge.max_tokens": "Most tokens (input + output) per run; a call that would pass it is "
+    "not started.",
+    "judge.max_output_tokens": "Maximum answer length of one call.",
+    "judge.abstract_chars": "Each abstract is cut to this many characters.",
+    "judge.timeout_seconds": "Total time of one LLM request.",
+    "judge.max_retries": "Retries on 429/5xx/timeouts.",
     "profiles": "Named readers, each overriding any of the keys below; one fetch, one store.",
     "profiles.<name>.max_papers": "As top-level `max_papers`.",
     "profiles.<name>.min_score": "As top-level `min_score`.",
@@ -204,6 +223,8 @@ _PROFILE_MIRRORS = [
     "semantic",
     "weights",
     "custom_rules",
+    "interests",
+    "judge",
 ]
 
 
@@ -273,8 +294,8 @@ def render_reference() -> str:
         "Secrets are never stored here: keys ending in `_env` name environment variables.",
         "Keys marked **original** are the original bot's and keep their meaning.",
         "Profiles (`[profiles.<name>]`) may also override `categories`, `keywords`,",
-        "`exclude_keywords`, `query`, `exclude_query`, `authors`, `semantic`, `weights` and",
-        "`custom_rules` with the same meaning as at the top level.",
+        "`exclude_keywords`, `query`, `exclude_query`, `authors`, `semantic`, `weights`,",
+        "`custom_rules`, `interests` and `judge` with the same meaning as at the top level.",
         "",
         "| key | type | default | description |",
         "|---|---|---|---|",
