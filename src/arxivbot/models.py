@@ -99,7 +99,7 @@ class Listing:
 class ScoreComponent:
     """One reason a paper scored: a term in a field, an author, a similar paper, a rule."""
 
-    kind: str  # "term" | "author" | "semantic" | "custom" | "penalty"
+    kind: str  # "term" | "author" | "semantic" | "custom" | "penalty" | "judge"
     label: str  # the term, author name, similar paper title, rule name
     field: str  # "title" | "abstract" | "authors" | "comment" | "journal_ref" | "categories" | ""
     contribution: float
@@ -133,6 +133,8 @@ def _describe(component: ScoreComponent) -> str:
         return f"author {component.label} ({points})"
     if component.kind == "custom":
         return f"rule {component.label} ({points})"
+    if component.kind == "judge":
+        return f"LLM judge {component.label}: {component.detail} ({points})"
     return f'"{component.label}"{where} ({points})'
 
 
@@ -153,6 +155,19 @@ class SummaryKey:
     model: str
     prompt_hash: str
     language: str
+
+
+@dataclass(frozen=True)
+class JudgeVerdict:
+    """An LLM judge's verdict on one paper version for one reader's interests and model."""
+
+    arxiv_id: str
+    version: int
+    interests_hash: str
+    model: str
+    score: float  # 0-10
+    reason: str  # one line
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,18 @@ def test_embeddings_per_model(store: Store) -> None:
     assert store.get_embeddings("other-model", ["2506.00001"]) == {}
     store.put_embeddings("mini", {"2506.00001": b"new"})
     assert store.get_embeddings("mini", ["2506.00001"]) == {"2506.00001": b"new"}
+
+
+def test_judge_verdicts_per_version_interests_and_model(store: Store) -> None:
+    from arxivbot.models import JudgeVerdict
+
+    first = JudgeVerdict("2506.00001", 1, "h1", "m", 7.5, "on topic", NOW)
+    store.put_verdicts([first, JudgeVerdict("2506.00002", 2, "h1", "m", 1.0, "off", NOW)])
+    wanted = [("2506.00001", 1), ("2506.00002", 3), ("2506.00003", 1)]
+    assert store.get_verdicts("m", "h1", wanted) == {"2506.00001": first}  # v3 is not v2
+    assert store.get_verdicts("other", "h1", wanted) == {}
+    assert store.get_verdicts("m", "h2", wanted) == {}
+    again = JudgeVerdict("2506.00001", 1, "h1", "m", 2.0, "changed", NOW + timedelta(days=1))
+    store.put_verdicts([again])
+    assert store.get_verdicts("m", "h1", [("2506.00001", 1)]) == {"2506.00001": again}
+    assert store.check() == []

@@ -17,6 +17,7 @@ from typing import Protocol
 from arxivbot.models import (
     Announcement,
     AnnounceType,
+    JudgeVerdict,
     Paper,
     RankedPaper,
     RunReport,
@@ -120,6 +121,12 @@ class StoreApi(Protocol):
     # embeddings cache (semantic ranking)
     def get_embeddings(self, model: str, arxiv_ids: Sequence[str]) -> dict[str, bytes]: ...
     def put_embeddings(self, model: str, vectors: dict[str, bytes]) -> None: ...
+
+    # LLM judge verdicts: paid once per (paper, version, interests hash, model)
+    def get_verdicts(
+        self, model: str, interests_hash: str, papers: Sequence[tuple[str, int]]
+    ) -> dict[str, JudgeVerdict]: ...
+    def put_verdicts(self, verdicts: Sequence[JudgeVerdict]) -> None: ...
 
     # feedback (like / dislike)
     def add_feedback(self, profile: str, arxiv_id: str, value: int, at: datetime) -> None: ...

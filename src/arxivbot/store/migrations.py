@@ -25,6 +25,8 @@ Schema (version 1)
 ``feedback``          (profile, arxiv_id) PK, value (+1 like / -1 dislike / 0 cleared), at.
 ``notifications``     (profile, target, announced_on) PK, sent_at.
 ``http_cache``        url PK, etag, last_modified, stored_at.
+``judge_verdicts``    (v4) (arxiv_id, version, interests_hash, model) PK, score 0-10,
+                      one-line reason, created_at: the LLM judge's verdicts, paid once.
 ``paper_text``        VIEW: title, abstract, authors (", "-joined), newest summary text.
                       (Authors are unwrapped from their JSON text with string functions:
                       json_each() inside the view breaks FTS5's integrity-check.)
@@ -196,7 +198,22 @@ _V3 = (
     "INSERT INTO paper_fts(paper_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: the LLM relevance judge's verdicts, paid once per (paper, version, hash of the
+# reader's interests, model). No FK, like summaries: a paid verdict outlives a pruned paper.
+_V4 = (
+    """CREATE TABLE judge_verdicts (
+        arxiv_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        interests_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (arxiv_id, version, interests_hash, model)
+    ) WITHOUT ROWID""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 LATEST_VERSION = len(MIGRATIONS)
 
 

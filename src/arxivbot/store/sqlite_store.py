@@ -21,13 +21,23 @@ from arxivbot.errors import StoreError
 from arxivbot.models import (
     Announcement,
     AnnounceType,
+    JudgeVerdict,
     Paper,
     RankedPaper,
     RunReport,
     Summary,
     SummaryKey,
 )
-from arxivbot.store import extras, papers, rankings, retention, runs, search, summaries
+from arxivbot.store import (
+    extras,
+    papers,
+    rankings,
+    retention,
+    runs,
+    search,
+    summaries,
+    verdicts,
+)
 from arxivbot.store.api import DigestInfo, RunRecord, SearchFilters, SearchHit, StoreApi
 from arxivbot.store.codec import paper_from_row
 from arxivbot.store.db import DEFAULT_BUSY_TIMEOUT_MS, Database, translate_errors
@@ -220,6 +230,16 @@ class Store:
     def put_embeddings(self, model: str, vectors: dict[str, bytes]) -> None:
         with self._db.write() as conn:
             extras.put_embeddings(conn, model, vectors)
+
+    def get_verdicts(
+        self, model: str, interests_hash: str, papers: Sequence[tuple[str, int]]
+    ) -> dict[str, JudgeVerdict]:
+        with self._db.read() as conn:
+            return verdicts.get_verdicts(conn, model, interests_hash, papers)
+
+    def put_verdicts(self, items: Sequence[JudgeVerdict]) -> None:
+        with self._db.write() as conn:
+            verdicts.put_verdicts(conn, items)
 
     def add_feedback(self, profile: str, arxiv_id: str, value: int, at: datetime) -> None:
         with self._db.write() as conn:
