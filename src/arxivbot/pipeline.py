@@ -31,6 +31,7 @@ from arxivbot.sources.http import PoliteClient
 from arxivbot.sources.rss import fetch_listing
 from arxivbot.stages import (
     DayOutcome,
+    new_judge_budget,
     notify_empty_stage,
     notify_stage,
     papers_to_summarize,
@@ -125,10 +126,14 @@ def _run(
                 run.caught_up = catch_up_days(loaded, store, http, day, progress, run.issues)
                 http.deadline = run.deadline
         days = [*run.caught_up, day]
+        budget = new_judge_budget(config)  # the LLM judge's caps hold for the whole run
         outcomes = [
-            rank_stage(loaded, store, profiles, d, options.dry_run, listing if d == day else None)
+            rank_stage(
+                loaded, store, profiles, d, options.dry_run, listing if d == day else None,
+                judge_budget=budget, clock=clock, deadline=run.deadline,
+            )
             for d in days
-        ]
+        ]  # fmt: skip
         for outcome in outcomes:
             run.notes.extend(outcome.notes)
         if options.dry_run:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from arxivbot.clock import Clock
+from arxivbot.clock import Clock, utc_now
 from arxivbot.config import Config, LoadedConfig, Profile
 from arxivbot.deadline import Deadline
 from arxivbot.digest import ALL_TYPES, FIRST, load_digest, load_history
@@ -26,7 +26,9 @@ from arxivbot.sources.http import PoliteClient
 from arxivbot.store.api import StoreApi
 
 if TYPE_CHECKING:
+    from arxivbot.rank.judge import JudgeBudget, LlmJudge
     from arxivbot.render import FeedMeta
+    from arxivbot.summarize.llm import LlmClient
 
 
 @dataclass(frozen=True)
@@ -56,18 +58,42 @@ def rank_stage(
     day: date,
     dry_run: bool,
     listing: Listing | None = None,
+    *,
+    judge_budget: JudgeBudget | None = None,
+    clock: Clock = utc_now,
+    deadline: Deadline | None = None,
 ) -> DayOutcome:
-    """Rank one day for every profile and (unless dry-run) store each ranking."""
+    """Rank one day for every profile and (unless dry-run) store each ranking.
+
+    A profile with ``judge.enabled`` gets the LLM judge as a reranker (not in a dry run: no
+    LLM calls); ``judge_budget`` is the run's (one per call of this function when None).
+    """
     config = loaded.config
     candidates = _candidates(store, config, day, listing if dry_run else None)
     results: list[tuple[Profile, RankResult]] = []
     notes: list[str] = []
+    budget = judge_budget or new_judge_budget(config)
     for profile in profiles:
         mine = [(p, a) for p, a in candidates if set(profile.categories) & set(p.categories)]
         mine = _drop_recently_shown(store, config, profile, day, mine)
         context, semantic_notes = _rank_context(loaded, store, profile)
-        result = rank_day(mine, profile, context)
+        judge, client, judge_note = (
+            (None, None, "")
+            if dry_run
+            else build_judge(config, store, profile, budget, clock, deadline)
+        )
+        if judge is not None:
+            context = replace(context, rerankers=(*context.rerankers, judge))
+        try:
+            result = rank_day(mine, profile, context)
+        finally:
+            if client is not None:
+                client.close()
         notes.extend(f"[{profile.name}] {note}" for note in semantic_notes)
+        if judge_note:
+            notes.append(f"[{profile.name}] {judge_note}")
+        if judge is not None:
+            notes.extend(f"[{profile.name}] {note}" for note in judge.notes)
         if not dry_run:
             store.save_ranking(profile.name, day, result.ranked, matched=result.matched)
         notes.extend(f"[{profile.name}] {note}" for note in result.notes)
@@ -130,6 +156,57 @@ def _rank_context(
         custom_search_paths=(loaded.base_dir,),
     )
     return context, notes
+
+
+def new_judge_budget(config: Config) -> JudgeBudget:
+    """One run's cap on judge calls and tokens (the top-level ``judge`` section's)."""
+    from arxivbot.rank.judge import JudgeBudget
+
+    return JudgeBudget(config.judge.max_calls, config.judge.max_tokens)
+
+
+def build_judge(
+    config: Config,
+    store: StoreApi,
+    profile: Profile,
+    budget: JudgeBudget,
+    clock: Clock,
+    deadline: Deadline | None = None,
+) -> tuple[LlmJudge | None, LlmClient | None, str]:
+    """The profile's LLM judge and its client (close it), or why there is none."""
+    settings = profile.judge
+    if not settings.enabled:
+        return None, None, ""
+    key = api_key(config)
+    if not key:
+        env = config.ai_summary.api_key_env
+        return None, None, f"LLM judge skipped: no API key (${env} is not set)"
+    if not profile.interests:
+        return None, None, "LLM judge skipped: the profile has no `interests`"
+    from arxivbot.rank.judge import LlmJudge
+    from arxivbot.summarize.llm import CircuitBreaker, LlmClient, RetryPolicy
+
+    summary = config.ai_summary
+    model = settings.model or summary.model
+    run_deadline = deadline or Deadline.never()
+    client = LlmClient(
+        api_key=key,
+        base_url=settings.base_url or summary.base_url,
+        model=model,
+        timeout=settings.timeout_seconds,
+        temperature=0.0,
+        max_output_tokens=settings.max_output_tokens,
+        deadline=run_deadline,
+    )
+    policy = RetryPolicy(
+        settings.max_retries,
+        summary.retry_base_seconds,
+        summary.retry_max_seconds,
+        deadline=run_deadline,
+        breaker=CircuitBreaker(),
+    )
+    judge = LlmJudge(client.chat, model, store, budget, policy, clock, settings.max_output_tokens)
+    return judge, client, ""
 
 
 # --- summarise -----------------------------------------------------------------------------
@@ -330,7 +407,9 @@ def notify_empty_stage(
 __all__ = [
     "DayOutcome",
     "SummaryStage",
+    "build_judge",
     "feed_meta",
+    "new_judge_budget",
     "notify_empty_stage",
     "notify_stage",
     "papers_to_summarize",
