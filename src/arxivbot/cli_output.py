@@ -11,6 +11,7 @@ from rich.console import Console as RichConsole
 from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from arxivbot.models import RunReport, StageIssue
 from arxivbot.progress import ProgressEvent, ProgressSink, silent
@@ -83,8 +84,10 @@ class Console:
     def ranking(self, outcome: Any) -> None:
         for profile, result in outcome.results:
             table = Table(
-                title=f"{profile.name} — {outcome.day} — {len(result.ranked)} kept of "
-                f"{result.matched} matched"
+                title=Text(
+                    f"{profile.name} — {outcome.day} — {len(result.ranked)} kept of "
+                    f"{result.matched} matched"
+                )
             )
             for column in ("#", "score", "arXiv", "title", "why"):
                 table.add_column(column, overflow="fold")
@@ -93,8 +96,8 @@ class Console:
                     str(item.rank),
                     f"{item.score:.1f}",
                     item.paper.arxiv_id,
-                    item.paper.title,
-                    item.explanation[:80],
+                    Text(item.paper.title),  # paper text is never rich markup ([/], [link=])
+                    Text(item.explanation[:80]),
                 )
             self.out.print(table)
 
@@ -108,7 +111,10 @@ class Console:
         for hit in hits:
             day = hit.announced_on.isoformat() if hit.announced_on else ""
             table.add_row(
-                day, hit.paper.arxiv_id, hit.paper.title, " ".join(hit.paper.categories[:3])
+                day,
+                hit.paper.arxiv_id,
+                Text(hit.paper.title),  # paper text is never rich markup ([/], [link=])
+                Text(" ".join(hit.paper.categories[:3])),
             )
         self.out.print(table)
 
