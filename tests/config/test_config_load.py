@@ -72,6 +72,9 @@ def test_unknown_keys_are_warned_by_dotted_name(tmp_path: Path) -> None:
         ('{"max_papers": 3,}', ".json", "not valid JSON"),
         ("max_papers = ", ".toml", "TOML"),
         ("[1, 2]", ".json", "must hold an object"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, ".json", "nested too deeply"),
+        ("a = " + "[" * 100_000 + "]" * 100_000, ".toml", "nested too deeply"),
+        ('{"title": "' + "x" * 1_100_000 + '"}', ".json", "a configuration is a few KB"),
     ],
 )
 def test_malformed_files_give_one_clear_message(

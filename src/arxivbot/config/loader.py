@@ -82,11 +82,19 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         raise _config_error(exc) from None
 
 
+MAX_CONFIG_BYTES = 1_000_000  # far above any real config, far below what could hurt
+
+
 def _read(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError(
             f"config file not found: {path}",
             hint="create one with 'arxivbot init' or pass --config PATH",
+        )
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path.name} is {path.stat().st_size:,} bytes; a configuration is a few KB",
+            hint="check the file is the one you meant (--config PATH)",
         )
     try:
         text = path.read_text(encoding="utf-8")
@@ -104,6 +112,11 @@ def _read(path: Path) -> dict[str, Any]:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+    except RecursionError:  # the parsers recurse once per level of nesting
+        raise ConfigError(
+            f"{path.name} is nested too deeply to be a configuration",
+            hint="a config has a few levels of sections; check the file is the one you meant",
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name} must hold an object of settings, not {type(data).__name__}")
     return data
