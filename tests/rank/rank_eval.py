@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from judge_eval import judged
 from rank_feeds import load_day
 
 from arxivbot.config import Profile, parse_config, resolve_profiles
@@ -241,7 +242,7 @@ METHODS: dict[str, Method] = {
     "keywords": keywords,
     "query": query,
     "+semantic": _not_here,
-    "+judge": _not_here,
+    "+judge": judged,
 }
 
 
