@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from arxivbot.config import Config, Profile
 from arxivbot.fsutil import atomic_write_bytes, atomic_write_text
+from arxivbot.ids import ArxivId
 from arxivbot.models import DayStats, Digest, RankedPaper, Summary, SummarySource
 from arxivbot.render.feeds import FeedMeta
 from arxivbot.render.markdown import clean_text, markdown_to_safe_html
@@ -74,7 +75,7 @@ class _SiteWriter:
 
 def paper_stem(arxiv_id: str) -> str:
     """A file-system and URL safe page name; old-style ids (``hep-th/9901001``) hold a '/'."""
-    return arxiv_id.replace("/", "_")
+    return ArxivId(arxiv_id).file_stem
 
 
 def paper_view(ranked: RankedPaper, summary: Summary | None) -> PaperView:

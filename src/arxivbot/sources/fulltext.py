@@ -28,6 +28,7 @@ import lxml.html
 from arxivbot.config.model import SourcesConfig
 from arxivbot.errors import FetchError, FullTextError, HttpStatusError
 from arxivbot.fsutil import atomic_write_bytes
+from arxivbot.ids import ArxivId
 from arxivbot.models import Paper, SummarySource
 
 DEFAULT_EXTRACT_TIMEOUT = 60.0
@@ -143,7 +144,7 @@ class FullTextFetcher:
             raise FullTextError(f"could not download {url}: {exc}") from exc
 
     def _cache_path(self, paper: Paper, suffix: str) -> Path:
-        stem = paper.versioned_id.replace("/", "_")
+        stem = ArxivId(paper.arxiv_id, paper.version).file_stem
         return self.cache_dir / "fulltext" / f"{stem}{suffix}"
 
 

@@ -15,6 +15,7 @@ import openai
 from arxivbot.clock import Clock
 from arxivbot.config.model import AiSummaryConfig
 from arxivbot.errors import ArxivBotError, SummaryError
+from arxivbot.ids import ArxivId
 from arxivbot.models import Paper, Summary, SummaryKey, SummarySource
 from arxivbot.sources.fulltext import FullTextFetcher, trim_to_budget
 from arxivbot.summarize.llm import (
@@ -108,7 +109,7 @@ class PaperSummarizer:
     def _file_mode(self, paper: Paper, outcome: Outcome) -> str:
         assert self.fetcher is not None
         pdf = self.fetcher.pdf(paper)
-        filename = f"{paper.versioned_id.replace('/', '_')}.pdf"
+        filename = f"{ArxivId(paper.arxiv_id, paper.version).file_stem}.pdf"
 
         def upload() -> str:
             outcome.uploads += 1
