@@ -151,8 +151,9 @@ class JudgeConfig(Section):
     top_k: int = Field(default=30, ge=1, le=500)  # best kept papers sent to the judge
     batch_size: int = Field(default=10, ge=1, le=50)  # papers per call
     weight: float = Field(default=3.0, ge=0)
-    max_calls: int = Field(default=20, ge=0)  # per run, over all profiles and days
-    max_tokens: int = Field(default=100_000, ge=0)  # per run, input + output
+    # per run, over all profiles and days: the top-level section's values count
+    max_calls: int = Field(default=20, ge=0)  # HTTP requests, retries included
+    max_tokens: int = Field(default=100_000, ge=0)  # input + output
     max_output_tokens: int = Field(default=1_024, ge=64)
     abstract_chars: int = Field(default=1_200, ge=100)  # each abstract is cut to this
     timeout_seconds: float = Field(default=60.0, gt=0)

@@ -137,10 +137,10 @@ DESCRIPTIONS: dict[str, str] = {
     "judge.batch_size": "Papers (title + abstract) per LLM call.",
     "judge.weight": "A verdict of 0-10 adds `weight × (verdict − 5) / 5` points "
     "(10: +weight, 5: nothing, 0: −weight).",
-    "judge.max_calls": "Most LLM calls per run, over every profile and day (cached verdicts "
-    "are free).",
-    "judge.max_tokens": "Most tokens (input + output) per run; a call that would pass it is "
-    "not started.",
+    "judge.max_calls": "Most LLM requests (retries included) per run, over every profile and "
+    "day; the top-level value counts (cached verdicts are free).",
+    "judge.max_tokens": "Most tokens (input + output) per run, top-level value; a call that "
+    "would pass it is not started.",
     "judge.max_output_tokens": "Maximum answer length of one call.",
     "judge.abstract_chars": "Each abstract is cut to this many characters.",
     "judge.timeout_seconds": "Total time of one LLM request.",
