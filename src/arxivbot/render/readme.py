@@ -164,9 +164,9 @@ def _extra_stats(digest: Digest | None) -> str:
 def _schedule(config: Config) -> str:
     server = config.server
     return (
-        f"The bot runs on arXiv announcement days (cron `{server.schedule.replace('`', '')}`, "
-        f"{md_inline(server.timezone)}) via GitHub Actions or `arxivbot serve` "
-        "to fetch the latest papers."
+        "The bot fetches the latest papers on arXiv announcement days: on GitHub Actions at "
+        "the cron time of `.github/workflows/digest.yml` (in UTC), or with `arxivbot serve` "
+        f"at cron `{server.schedule.replace('`', '')}` ({md_inline(server.timezone)})."
     )
 
 
