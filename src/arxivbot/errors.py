@@ -8,19 +8,28 @@ message written for the user: what went wrong and, where there is one, the fix.
 
     ArxivBotError
     ├── ConfigError          bad or missing configuration (CLI exit code 2)
-    ├── QueryError           a malformed ranking/search query (position + what was expected)
+    ├── UsageError           a bad command argument, e.g. a malformed arXiv id (exit code 2)
+    ├── QueryError           a malformed ranking/search query (position + what was expected; 2)
     ├── FetchError           a source could not be fetched
     │   ├── HttpStatusError  the server answered with an error status
     │   ├── ResponseTooLarge the body exceeded the configured size cap
     │   └── FeedParseError   the body is not the feed/API/OAI document we expected
     ├── StoreError           the SQLite store is unusable (locked, corrupt, newer schema)
-    │   └── RunLockedError   another run holds the store's run lock
+    │   └── RunLockedError   another run holds the store's run lock (exit code 3)
     ├── SummaryError         one paper's summary failed (collected per paper, not fatal)
     │   └── LlmFatalError    the provider refuses every call (bad key, unknown model): stop now
     ├── FullTextError        the PDF/HTML of a paper could not be fetched or read
     ├── RenderError          an output could not be rendered or written
     ├── NotifyError          a notification target failed
     └── MissingExtraError    an optional extra (e.g. ``arxivbot[semantic]``) is not installed
+
+A class's ``exit_code`` (1 unless noted) is what the CLI exits with when it escapes a
+command. The tree's classes live here and nowhere else (``arxivbot.ops.UsageError`` is a
+re-export kept for scripts); a package subclasses them only for a case it alone raises and
+catches (``summarize.llm``: ``RetryableLlmError``, ``LlmUnreachableError``,
+``DeadlineReached``; ``sources.api.ApiQueryError``; ``store.search.SearchTimeout``;
+``rank.judge.BudgetSpent``). ``arxivbot.publish.errors`` defines no exceptions: it turns
+these into the web server's JSON error responses.
 """
 
 from __future__ import annotations
@@ -48,6 +57,12 @@ class ConfigError(ArxivBotError):
     def __init__(self, message: str, *, key: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.key = key
+
+
+class UsageError(ArxivBotError):
+    """A bad argument (not a config problem): exit code 2 like every usage error."""
+
+    exit_code = 2
 
 
 class QueryError(ArxivBotError):

@@ -9,7 +9,7 @@ from datetime import date
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import DEFAULT_PROFILE, LoadedConfig, fetch_categories, resolve_profiles
 from arxivbot.doctor import doctor
-from arxivbot.errors import ArxivBotError, ConfigError
+from arxivbot.errors import ArxivBotError, ConfigError, UsageError
 from arxivbot.history import BackfillPlan, backfill, hit_json, plan_backfill, search_history
 from arxivbot.ids import parse_arxiv_id
 from arxivbot.ingest import store_listing
@@ -32,6 +32,7 @@ __all__ = [
     "BackfillPlan",
     "Paths",
     "RunOptions",
+    "UsageError",  # defined in arxivbot.errors; still importable from here
     "backfill",
     "describe_listing",
     "doctor",
@@ -157,12 +158,6 @@ def feedback(
 
 
 ID_HINT = "give arXiv ids like 2606.07519 or hep-th/9901001"
-
-
-class UsageError(ArxivBotError):
-    """A bad argument (not a config problem): exit code 2 like every usage error."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
