@@ -279,3 +279,36 @@ def test_parse_verdicts_checks_each_verdict() -> None:
     assert parse_verdicts('{"verdicts": 3}', ids) == ({}, "no list of verdicts")
     found, _ = parse_verdicts('[{"id": "b", "score": true, "reason": ""}]', ids)
     assert found == {}
+
+
+def test_a_refused_key_stops_the_judge_for_the_run(llm: FakeLlm, store: Store) -> None:
+    from support.llm_server import always, unauthorized
+
+    llm.fault = always(unauthorized)
+    many = [make(f"2606.{i:05d}", f"Decoding method {i}", "We decode.") for i in range(100)]
+    judged = Judged(llm, store)
+    plain = rank_day(many, profile(), RankContext())
+    result = judged.rank(many, profile())
+    assert llm.chat_calls == 1  # not one per batch
+    assert [(r.paper.arxiv_id, r.score) for r in result.ranked] == [
+        (r.paper.arxiv_id, r.score) for r in plain.ranked
+    ]
+    assert any("refused" in note and "30 paper(s)" in note for note in judged.judge.notes)
+
+
+def test_retries_count_against_the_call_cap(llm: FakeLlm, store: Store) -> None:
+    from support.llm_server import always, server_error
+
+    llm.fault = always(server_error)
+    client = LlmClient(
+        api_key="test-key", base_url=llm.base_url, model="m", timeout=10, temperature=0,
+        max_output_tokens=256,
+    )  # fmt: skip
+    budget = JudgeBudget(max_calls=4, max_tokens=10_000_000)
+    policy = RetryPolicy(10, base_delay=0, sleep=lambda _s: None, breaker=CircuitBreaker())
+    judge = LlmJudge(client.chat, "m", store, budget, policy, fixed_clock(NOW))
+    try:
+        rank_day(DAY, profile(), RankContext(rerankers=(judge,)))
+    finally:
+        client.close()
+    assert llm.chat_calls == 4 == budget.calls
