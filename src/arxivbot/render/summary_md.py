@@ -142,6 +142,10 @@ def _inline(nodes: Sequence[SyntaxTreeNode], *, line_start: bool, in_table: bool
     at_line_start = line_start
     for node in nodes:
         piece = _inline_node(node, in_table)
+        if at_line_start and node.type == "safe_tag":
+            # A tag alone at a paragraph's start opens a CommonMark HTML block, which would
+            # carry the next line's escaped markup out raw: start the line with a no-op entity.
+            piece = "&#8203;" + piece
         if at_line_start and node.type == "text":
             piece = _LINE_START_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", piece, count=1)
         if out and out[-1].endswith("`") and piece.startswith("`"):
