@@ -175,7 +175,7 @@ def _rss_item(item: etree._Element) -> _RawItem:
         guid=child_text(item, "guid").strip() or child_text(item, "link").strip(),
         title=child_text(item, "title"),
         description=child_text(item, "description"),
-        categories=tuple(_texts(item.iterfind("category"))),
+        categories=_unique(_texts(item.iterfind("category"))),
         announce_type=child_text(item, f"{ARXIV}announce_type").strip(),
         creators=child_text(item, f"{DC}creator"),
         rights=child_text(item, f"{DC}rights").strip(),
@@ -195,7 +195,7 @@ def _atom_entry(entry: etree._Element) -> _RawItem:
         guid=child_text(entry, f"{ATOM}id").strip(),
         title=child_text(entry, f"{ATOM}title"),
         description=child_text(entry, f"{ATOM}summary"),
-        categories=tuple(term.strip() for term in terms if term.strip()),
+        categories=_unique(term.strip() for term in terms if term.strip()),
         announce_type=child_text(entry, f"{ARXIV}announce_type").strip(),
         creators=creators,
         rights=child_text(entry, f"{DC}rights").strip(),
@@ -203,6 +203,11 @@ def _atom_entry(entry: etree._Element) -> _RawItem:
         doi=child_text(entry, f"{ARXIV}DOI").strip(),
         published=parse_iso(child_text(entry, f"{ATOM}published")),
     )
+
+
+def _unique(categories: Iterable[str]) -> tuple[str, ...]:
+    """Categories in feed order, each once (a repeated one would count twice in ranking)."""
+    return tuple(dict.fromkeys(categories))
 
 
 def _texts(elements: Iterable[etree._Element]) -> Iterable[str]:
