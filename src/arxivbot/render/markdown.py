@@ -24,7 +24,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, lru_cache
 
 import nh3
@@ -223,10 +225,53 @@ def math_html(tex: str, *, display: bool) -> str:
     return f'<code class="math-tex">{html.escape(fence + tex.strip() + fence)}</code>'
 
 
-@lru_cache(maxsize=4096)  # pure; the same summary is shown in many feeds and pages
+# Bump when the HTML made from the same Markdown changes (a renderer rule, the allow-list):
+# HTML stored by another version is rendered again (render/stored_html.py).
+RENDERER_VERSION = "1"
+
+
+class RenderMemo:
+    """HTML by (Markdown, heading level) for one render: seeded with what the store holds,
+    collecting what had to be rendered new so the caller can store it."""
+
+    def __init__(self, known: dict[tuple[str, int], str]) -> None:
+        self.known = known
+        self.fresh: dict[tuple[str, int], str] = {}
+
+    def html(self, text: str, heading_level: int) -> str:
+        found = self.known.get((text, heading_level))
+        if found is None:
+            found = _render_safe_html(text, heading_level)
+            self.known[(text, heading_level)] = self.fresh[(text, heading_level)] = found
+        return found
+
+
+# A context variable, not a global: a memo set for one render (the run's render stage)
+# is invisible to other threads such as the web server's.
+_MEMO: ContextVar[RenderMemo | None] = ContextVar("arxivbot_render_memo", default=None)
+
+
+@contextmanager
+def using_memo(memo: RenderMemo) -> Iterator[RenderMemo]:
+    """Within the block, :func:`markdown_to_safe_html` answers from ``memo`` first."""
+    token = _MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
 def markdown_to_safe_html(text: str, heading_level: int = SITE_HEADING_LEVEL) -> str:
     """Render an untrusted summary to an HTML fragment safe to embed in a page or a feed;
     its highest heading becomes ``h{heading_level}``."""
+    memo = _MEMO.get()
+    if memo is not None:
+        return memo.html(text, heading_level)
+    return _render_safe_html(text, heading_level)
+
+
+@lru_cache(maxsize=4096)  # pure; the same summary is shown in many feeds and pages
+def _render_safe_html(text: str, heading_level: int) -> str:
     md = summary_parser()
     tokens = parse_summary(text)
     env = {"heading_shift": heading_shift(tokens, heading_level)}

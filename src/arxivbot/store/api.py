@@ -49,6 +49,17 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class RenderedSummary:
+    """The HTML of one summary in one output variant, as one renderer version made it."""
+
+    key: SummaryKey
+    variant: str  # which rendering of the summary, e.g. "h3": its top heading level
+    renderer: str  # the renderer's version: a row made by another version is stale
+    text_hash: str  # sha256 of the Markdown it was rendered from
+    html: str  # already sanitised: safe to embed
+
+
+@dataclass(frozen=True)
 class RunRecord:
     run_id: int
     kind: str
@@ -105,6 +116,10 @@ class StoreApi(Protocol):
     def latest_summary(self, arxiv_id: str) -> Summary | None: ...
     def latest_summaries(self, arxiv_ids: Sequence[str]) -> dict[str, Summary]: ...
     def put_summary(self, summary: Summary) -> None: ...
+
+    # rendered summaries: HTML made once per (summary, variant), reused by every run
+    def get_rendered(self, keys: Sequence[SummaryKey]) -> list[RenderedSummary]: ...
+    def put_rendered(self, items: Sequence[RenderedSummary]) -> None: ...
 
     # runs
     def start_run(self, kind: str, started_at: datetime) -> int: ...

@@ -213,7 +213,27 @@ _V4 = (
     ) WITHOUT ROWID""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5: the HTML of each summary, rendered once per (summary, variant) and reused by
+# every run's feeds, site and e-mail (render/stored_html.py). ``renderer`` names the
+# renderer's version and ``text_hash`` the Markdown rendered, so a row made by an older
+# renderer, or from a summary re-written under the same key, is never served. No FK, like
+# summaries; plain columns and a composite key, so other SQL backends mirror it as is.
+_V5 = (
+    """CREATE TABLE rendered_summaries (
+        arxiv_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        language TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        renderer TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        html TEXT NOT NULL,
+        PRIMARY KEY (arxiv_id, version, model, prompt_hash, language, variant)
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -32,13 +32,21 @@ from arxivbot.store import (
     extras,
     papers,
     rankings,
+    rendered,
     retention,
     runs,
     search,
     summaries,
     verdicts,
 )
-from arxivbot.store.api import DigestInfo, RunRecord, SearchFilters, SearchHit, StoreApi
+from arxivbot.store.api import (
+    DigestInfo,
+    RenderedSummary,
+    RunRecord,
+    SearchFilters,
+    SearchHit,
+    StoreApi,
+)
 from arxivbot.store.codec import paper_from_row
 from arxivbot.store.db import DEFAULT_BUSY_TIMEOUT_MS, Database, translate_errors
 from arxivbot.store.lock import run_lock
@@ -176,6 +184,15 @@ class Store:
     def put_summary(self, summary: Summary) -> None:
         with self._db.write() as conn:
             summaries.put_summary(conn, summary)
+
+    def get_rendered(self, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
+        with self._db.read() as conn:
+            return rendered.get_rendered(conn, keys)
+
+    def put_rendered(self, items: Sequence[RenderedSummary]) -> None:
+        if items:
+            with self._db.write() as conn:
+                rendered.put_rendered(conn, items)
 
     # -- runs --------------------------------------------------------------------------
     def start_run(self, kind: str, started_at: datetime) -> int:
