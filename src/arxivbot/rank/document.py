@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from arxivbot.enrich.links import CodeLink, find_links, has_link
 from arxivbot.models import Paper
 from arxivbot.rank.text import FieldText, fold_accents
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # query.py imports this module; a Term is only read here
 class PaperText:
     """A paper's fields tokenised once (each on first use), shared by every term of every query."""
 
-    __slots__ = ("_abstract", "_authors", "_comment", "_journal_ref", "_title", "paper")
+    __slots__ = ("_abstract", "_authors", "_comment", "_journal_ref", "_links", "_title", "paper")
 
     def __init__(self, paper: Paper) -> None:
         self.paper = paper
@@ -27,6 +28,7 @@ class PaperText:
         self._comment: FieldText | None = None
         self._journal_ref: FieldText | None = None
         self._authors: list[FieldText] | None = None
+        self._links: tuple[CodeLink, ...] | None = None
 
     # plain properties, not functools.cached_property: that takes a lock on every access
     @property
@@ -59,11 +61,19 @@ class PaperText:
             self._authors = [FieldText(fold_accents(name)) for name in self.paper.authors]
         return self._authors
 
+    @property
+    def links(self) -> tuple[CodeLink, ...]:
+        if self._links is None:
+            self._links = find_links(self.paper)
+        return self._links
+
     def term_counts(self, term: Term) -> dict[str, int]:
         """Occurrences of ``term`` per field name (only fields with at least one)."""
         if term.field == "cat":
             count = self._category_count(term)
             return {"categories": count} if count else {}
+        if term.field == "has":
+            return {"links": 1} if self._has(term) else {}
         found: dict[str, int] = {}
         for name in _FIELDS_OF.get(term.field, _TEXT_FIELDS):
             if name == "authors":
@@ -84,6 +94,8 @@ class PaperText:
             return fields
         if term.field == "cat":
             return ["categories"] if self._category_count(term) else []
+        if term.field == "has":
+            return ["links"] if self._has(term) else []
         found: list[str] = []
         for name in _FIELDS_OF.get(term.field, _TEXT_FIELDS):
             if name == "authors":
@@ -93,6 +105,9 @@ class PaperText:
             if hit:
                 found.append(name)
         return found
+
+    def _has(self, term: Term) -> bool:
+        return has_link(self.links, term.label.casefold())
 
     def _category_count(self, term: Term) -> int:
         wanted = " ".join(term.words).casefold()

@@ -7,7 +7,7 @@ Grammar (precedence low → high; see docs/query-language.md)::
     and    := unary (["AND"] unary)*          # juxtaposed terms are ANDed
     unary  := ("NOT" | "-") unary | [field ":"] atom ["^" number]
     atom   := "(" or ")" | '"' words '"' | word+  # a run of bare words is ONE phrase
-    field  := ti | abs | au | cat | co | jr
+    field  := ti | abs | au | cat | co | jr | has     # has:code, has:github … (enrich.links)
 
 A bare run (``speculative decoding^3``) is a phrase that tolerates inflections; a quoted
 phrase matches its words exactly (case-insensitive, no inflections). ``quantiz*`` is a
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from arxivbot.enrich.links import HAS_VALUES
 from arxivbot.errors import QueryError
 from arxivbot.models import Paper
 from arxivbot.rank.document import PaperText
@@ -32,6 +33,7 @@ FIELD_PREFIXES = {
     "cat": "categories",
     "co": "comment",
     "jr": "journal_ref",
+    "has": "links",
 }
 OPERATORS = frozenset({"AND", "OR", "NOT"})
 _SPECIAL = frozenset('()",^')
@@ -306,7 +308,21 @@ class _Parser:
         node = self.parse_atom(field_name)
         if self.peek().kind == "CARET":
             node = _weigh(node, float(self.take().value))
+        if field_name == "has":
+            self.check_has(node, tok)
         return _with_field(node, field_name) if field_name else node
+
+    def check_has(self, node: Node, tok: Token) -> None:
+        """``has:`` takes a link kind (``has:code``), not free words."""
+        if isinstance(node, Not):
+            return self.check_has(node.child, tok)
+        for term in (node,) if isinstance(node, Term) else node.children:
+            if not isinstance(term, Term):
+                self.check_has(term, tok)
+            elif term.label.casefold() not in HAS_VALUES:
+                known = ", ".join(f"has:{value}" for value in HAS_VALUES)
+                raise self.fail(f"unknown has:{term.label}: expected one of {known}", tok)
+        return None
 
     def parse_atom(self, field_name: str | None) -> Node:
         tok = self.peek()

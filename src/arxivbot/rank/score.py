@@ -28,7 +28,7 @@ worth ``weights.keyword × w × s × f`` (docs/ranking.md has worked examples):
   ``weights.more_terms ** i`` of its value, so many generic words add at most
   ``1 / (1 − more_terms)`` times the best one: common words (specificity ≤ 0.3) need
   several to rival one precise title match.
-* ``cat:`` terms add ``keyword × w``; ``au:`` terms count as a title occurrence.
+* ``cat:`` and ``has:`` terms add ``keyword × w``; ``au:`` terms count as a title occurrence.
 
 :class:`TermScore` also carries what decides whether a paper is kept: whether any term is
 in the title, and ``matched``, the original bot's scale (+1 per term found, +0.5 more when
@@ -116,7 +116,7 @@ def part_terms(terms: Sequence[Term], weight: float) -> list[Term]:
     for term in terms:
         # the words as the user spaced them: "text-to-image" stays one compound
         words = [w for w in term.words if len(tokens(w)) == 1]
-        if len(term.words) < 2 or term.exact or term.field in ("au", "cat"):
+        if len(term.words) < 2 or term.exact or term.field in ("au", "cat", "has"):
             continue
         for word in words:
             if word.casefold() in STOP_WORDS or (len(word) < 3 and not is_acronym(word)):
@@ -198,7 +198,7 @@ def _idf(df: float, total: int) -> float:
 
 def specificity(term: Term, stats: CollectionStats, weights: WeightsConfig) -> float:
     """``idf / idf(specificity_full)`` clamped to ``[specificity_min, 1]`` (module doc)."""
-    if not weights.specificity or stats.total < MIN_DOCUMENTS or term.field in ("au", "cat"):
+    if not weights.specificity or stats.total < MIN_DOCUMENTS or term.field in ("au", "cat", "has"):
         return 1.0
     full = _idf(weights.specificity_full * stats.total, stats.total)
     value = _idf(stats.document_frequency(term), stats.total) / full if full > 0 else 1.0
@@ -269,8 +269,9 @@ class TermScorer:
     def _hit(self, term: Term, fields: list[str], doc: PaperText) -> _Hit:
         weights = self._weights
         where = "title" if "title" in fields else fields[0]
-        if term.field == "cat":
-            return _Hit(term, weights.keyword * term.weight, where, "category")
+        if term.field in ("cat", "has"):
+            kind = "category" if term.field == "cat" else "link"
+            return _Hit(term, weights.keyword * term.weight, where, kind)
         evidence, counted = self._evidence(term, fields, doc)
         spec = self._specificity.get(term, 1.0)
         value = weights.keyword * term.weight * spec * evidence

@@ -132,7 +132,7 @@ def collection_stats(
     collection: Collection | None, day: Iterable[PaperText], terms: Sequence[Term]
 ) -> CollectionStats:
     """Statistics of ``terms`` over the stored sample plus the day's papers not in it."""
-    text_terms = [t for t in terms if t.field not in ("au", "cat")]
+    text_terms = [t for t in terms if t.field not in ("au", "cat", "has")]
     if collection is not None:
         stored, stored_ids = _stored_counts(collection, text_terms)
     else:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from arxivbot.config import Config, Profile
+from arxivbot.enrich.links import CodeLink, find_links
 from arxivbot.fsutil import atomic_write_text
 from arxivbot.models import Digest, RankedPaper, Summary, SummarySource
 from arxivbot.render.markdown import clean_text, md_block_start, md_inline
@@ -110,11 +111,20 @@ def paper_block(index: int, ranked: RankedPaper, summary: Summary | None) -> str
     ]
     if ranked.explanation:
         lines.append(f"**Why**: {md_inline(ranked.explanation, limit=1_000)}  ")
+    links = find_links(paper)
+    if links:
+        lines.append(f"**Code**: {' · '.join(code_link_md(link) for link in links)}  ")
     lines += ["", "#### Abstract", md_block_start(cut_abstract(paper.abstract))]
     if summary is not None and summary.text.strip():
         lines += ["", *_summary_block(summary)]
     lines += ["", "---"]
     return "\n".join(lines)
+
+
+def code_link_md(link: CodeLink) -> str:
+    """``[GitHub owner/repo](url)``; a link the authors only promised says so."""
+    promise = " (promised)" if link.promised else ""
+    return f"[{md_inline(link.display)}]({_url(link.url)}){promise}"
 
 
 def _summary_block(summary: Summary) -> list[str]:
@@ -231,6 +241,10 @@ def _paper_dict(ranked: RankedPaper, summary: Summary | None) -> dict[str, Any]:
         ],
         "abstract": paper.abstract,
         "links": {"abs": paper.abs_url, "pdf": paper.pdf_url, "html": paper.html_url},
+        "code": [
+            {"url": c.url, "kind": c.kind.value, "where": c.where, "promised": c.promised}
+            for c in find_links(paper)
+        ],
         "summary": None
         if summary is None
         else {

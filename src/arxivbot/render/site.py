@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from arxivbot.config import Config, Profile
+from arxivbot.enrich.links import CodeLink, find_links
 from arxivbot.fsutil import atomic_write_bytes, atomic_write_text
 from arxivbot.ids import ArxivId
 from arxivbot.models import DayStats, Digest, RankedPaper, Summary, SummarySource
@@ -42,6 +43,7 @@ class PaperView:
     summary_html: Markup | str = ""
     summary_label: str = ""
     offline: bool = False
+    links: tuple[CodeLink, ...] = ()  # code and project pages named in the paper's text
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def paper_view(ranked: RankedPaper, summary: Summary | None) -> PaperView:
         summary_html=Markup(markdown_to_safe_html(summary.text)) if summary and has_summary else "",
         summary_label=summary_label(summary) if summary else "",
         offline=bool(summary and summary.source is SummarySource.OFFLINE),
+        links=find_links(ranked.paper),
     )
 
 

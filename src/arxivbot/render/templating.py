@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from arxivbot.enrich.links import find_links
 from arxivbot.models import RankedPaper, Summary, SummarySource
 from arxivbot.render.markdown import FEED_HEADING_LEVEL, clean_text, markdown_to_safe_html
 
@@ -124,5 +125,6 @@ def item_html(ranked: RankedPaper, summary: Summary | None) -> str:
             abs_url=paper.abs_url,
             pdf_url=paper.pdf_url,
             html_url=paper.html_url,
+            links=find_links(paper),
         )
     )
