@@ -6,6 +6,7 @@ from store_builders import NOW, build_announcement, build_paper
 
 from arxivbot.models import RankedPaper, Summary, SummaryKey, SummarySource
 from arxivbot.store import SearchFilters, Store
+from arxivbot.store.retention import kept_days, reference_day
 
 TODAY = date(2025, 6, 10)
 OLD = TODAY - timedelta(days=100)
@@ -71,3 +72,17 @@ def test_paper_without_announcements_ages_from_first_seen(store: Store) -> None:
     assert store.prune(keep_days=30, today=TODAY + timedelta(days=31)) == 1
     store.vacuum()
     assert store.check() == []
+
+
+def test_retention_counts_from_the_newest_stored_day_never_after_today() -> None:
+    days = [OLD, RECENT]
+    assert reference_day(days, TODAY) == RECENT  # not the wall clock
+    assert reference_day(days, RECENT - timedelta(days=1)) == RECENT - timedelta(days=1)
+    assert reference_day([], TODAY) is None
+
+
+def test_retention_window_covers_what_outputs_show_and_catch_up_revisits() -> None:
+    assert kept_days(0, shown_days=30, lookback_days=21) == 0  # 0 keeps everything
+    assert kept_days(7, shown_days=30, lookback_days=21) == 30
+    assert kept_days(7, shown_days=5, lookback_days=21) == 21
+    assert kept_days(90, shown_days=30, lookback_days=21) == 90
