@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from arxivbot.config import Config, resolve_profiles
-from arxivbot.enrich import CodeLink, LinkKind, find_links, full_text_links, links_in_text
+from arxivbot.enrich import (
+    CodeLink,
+    LinkKind,
+    find_links,
+    fts_prefilter,
+    full_text_links,
+    links_in_text,
+)
 from arxivbot.errors import QueryError
 from arxivbot.models import Announcement, AnnounceType, Digest, Paper, RankedPaper, ScoreComponent
 from arxivbot.rank.query import parse_query
 from arxivbot.render import render_papers_json, render_readme
 from arxivbot.render.site import paper_view
 from arxivbot.render.templating import environment, item_html
+from arxivbot.store import SearchFilters, open_store
 
 DAY = date(2026, 6, 2)
 MARKERS = ("<script", "javascript:", "onerror")
@@ -71,6 +80,14 @@ def urls(text: str) -> list[tuple[str, LinkKind, bool]]:
         (
             "Code: https://gitlab.inria.fr/team/tool",
             [("https://gitlab.inria.fr/team/tool", LinkKind.GITLAB, False)],
+        ),
+        (
+            "archived code and data: https://doi.org/10.5281/zenodo.20952794 and an app at "
+            "https://x-y.hf.space",
+            [
+                ("https://doi.org/10.5281/zenodo.20952794", LinkKind.CODE, False),
+                ("https://x-y.hf.space", LinkKind.HUGGINGFACE, False),
+            ],
         ),
         # not the paper's own artifacts: a licence, a DOI, a cited site, a bare host, HF papers
         ("Licensed http://creativecommons.org/licenses/by/4.0/ and doi https://doi.org/10.1/x", []),
@@ -222,3 +239,31 @@ def test_hostile_abstract_links_are_escaped_everywhere() -> None:
     assert "](https://github.com/c/d)" in code_line
     assert "<script" not in html and 'href="javascript' not in html
     assert isinstance(find_links(ranked.paper)[0], CodeLink)
+
+
+# ---------------------------------------------------------------- searching a real store
+
+
+def test_has_prefilter_finds_the_candidates_in_a_real_store(tmp_path: Path) -> None:
+    papers = [
+        paper("Code: https://github.com/a/b", arxiv_id="2606.00001"),
+        paper("Weights: https://huggingface.co/o/m", arxiv_id="2606.00002"),
+        paper("Project page: https://x.github.io/p", arxiv_id="2606.00003"),
+        paper("Archive https://doi.org/10.5281/zenodo.1 and 4open", arxiv_id="2606.00004"),
+        paper("No links, only words about code.", arxiv_id="2606.00005"),
+        paper("We cite https://example.org/x", comment="code at gitlab.com/g/r", arxiv_id="2606.00006"),
+    ]
+    with open_store(tmp_path / "arxivbot.db") as store:
+        store.upsert_papers(papers)
+        store.add_announcements(
+            Announcement(p.arxiv_id, 1, DAY, AnnounceType.NEW, "cs.LG") for p in papers
+        )
+        for value, wanted in [
+            ("code", {"2606.00001", "2606.00002", "2606.00004", "2606.00006"}),
+            ("project", {"2606.00003"}),
+            ("hf", {"2606.00002"}),
+        ]:
+            hits = store.search(fts_prefilter(value), SearchFilters(limit=100))
+            query = parse_query(f"has:{value}")
+            assert {h.paper.arxiv_id for h in hits if query.matches(h.paper)} == wanted
+            assert "2606.00005" not in {h.paper.arxiv_id for h in hits}

@@ -97,11 +97,15 @@ _CODE_HOSTS = {
     "anonymous.4open.science": LinkKind.CODE,
     "zenodo.org": LinkKind.CODE,
     "pypi.org": LinkKind.CODE,
+    "modelscope.cn": LinkKind.CODE,
+    "figshare.com": LinkKind.CODE,
+    "osf.io": LinkKind.CODE,
     "colab.research.google.com": LinkKind.CODE,
 }
 _PAGE_SUFFIXES = (".github.io", ".gitlab.io", ".pages.dev", ".netlify.app", ".vercel.app")
 # Hosts whose links are never the paper's own code or page (licences, citations, arXiv).
 _IGNORED_HOSTS = ("arxiv.org", "doi.org", "creativecommons.org", "dx.doi.org", "aclanthology.org")
+_ZENODO_DOI = "10.5281/zenodo"  # a DOI of a Zenodo archive: released code or data
 # Words that, shortly before an unknown host, say the link is the work's own page or artifact.
 _PAGE_CONTEXT = re.compile(
     r"project|website|web ?page|home ?page|demo|code|available|released?|"
@@ -162,6 +166,24 @@ def has_link(links: Iterable[CodeLink], value: str) -> bool:
     return any(link.kind in kinds for link in links)
 
 
+# Tokens FTS5 indexes for each kind (unicode61 splits "github.com/a/b" into github, com,
+# a, b): a search for has:X first narrows the store to papers containing one of them.
+_FTS_WORDS = {
+    LinkKind.GITHUB: ("github",),
+    LinkKind.GITLAB: ("gitlab",),
+    LinkKind.HUGGINGFACE: ("huggingface", "hf"),
+    LinkKind.CODE: ("bitbucket", "codeberg", "gitee", "sourceforge", "4open", "zenodo", "pypi",
+                    "modelscope", "figshare", "osf", "colab"),  # fmt: skip
+    LinkKind.PROJECT: ("http*", "www"),
+}
+
+
+def fts_prefilter(value: str) -> str:
+    """An FTS5 expression matching a superset of the papers ``has:value`` accepts."""
+    words = [w for kind in sorted(HAS_VALUES[value]) for w in _FTS_WORDS[kind]]
+    return "{abstract comment} : (" + " OR ".join(words) + ")"
+
+
 def _unescape(match: re.Match[str]) -> str:
     return match.group(1) or "~"
 
@@ -199,19 +221,27 @@ def _classify(url: str, where: str, before: str) -> CodeLink | None:
         return None
     host = (parts.hostname or "").removeprefix("www.")
     path = parts.path.strip("/")
+    if host == "doi.org" and path.startswith(_ZENODO_DOI):
+        return CodeLink(url, LinkKind.CODE, where, _promised(before))
     if not host or "." not in host or host.endswith(_IGNORED_HOSTS):
         return None
     kind = _CODE_HOSTS.get(host)
-    if kind is None and host.startswith("gitlab."):
-        kind = LinkKind.GITLAB  # a self-hosted GitLab (gitlab.inria.fr …)
     if kind is not None:
         if not path or (kind is LinkKind.HUGGINGFACE and path.startswith(("papers", "docs"))):
             return None  # a bare host, or Hugging Face's page about a paper: not an artifact
+    elif host.startswith("gitlab.") and path:
+        kind = LinkKind.GITLAB  # a self-hosted GitLab (gitlab.inria.fr …)
+    elif host.endswith(".hf.space"):
+        kind = LinkKind.HUGGINGFACE  # a Space's own domain
     elif host.endswith(_PAGE_SUFFIXES) or _PAGE_CONTEXT.search(_last_clause(before)):
         kind = LinkKind.PROJECT
     else:
         return None
-    return CodeLink(url, kind, where, promised=bool(_PROMISE.search(_last_clause(before))))
+    return CodeLink(url, kind, where, _promised(before))
+
+
+def _promised(before: str) -> bool:
+    return bool(_PROMISE.search(_last_clause(before)))
 
 
 def _last_clause(before: str) -> str:
