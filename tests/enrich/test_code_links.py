@@ -251,7 +251,7 @@ def test_has_prefilter_finds_the_candidates_in_a_real_store(tmp_path: Path) -> N
         paper("Project page: https://x.github.io/p", arxiv_id="2606.00003"),
         paper("Archive https://doi.org/10.5281/zenodo.1 and 4open", arxiv_id="2606.00004"),
         paper("No links, only words about code.", arxiv_id="2606.00005"),
-        paper("We cite https://example.org/x", comment="code at gitlab.com/g/r", arxiv_id="2606.00006"),
+        paper("See https://example.org/x", comment="code at gitlab.com/g/r", arxiv_id="2606.00006"),
     ]
     with open_store(tmp_path / "arxivbot.db") as store:
         store.upsert_papers(papers)

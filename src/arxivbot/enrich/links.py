@@ -172,8 +172,19 @@ _FTS_WORDS = {
     LinkKind.GITHUB: ("github",),
     LinkKind.GITLAB: ("gitlab",),
     LinkKind.HUGGINGFACE: ("huggingface", "hf"),
-    LinkKind.CODE: ("bitbucket", "codeberg", "gitee", "sourceforge", "4open", "zenodo", "pypi",
-                    "modelscope", "figshare", "osf", "colab"),  # fmt: skip
+    LinkKind.CODE: (
+        "bitbucket",
+        "codeberg",
+        "gitee",
+        "sourceforge",
+        "4open",
+        "zenodo",
+        "pypi",
+        "modelscope",
+        "figshare",
+        "osf",
+        "colab",
+    ),
     LinkKind.PROJECT: ("http*", "www"),
 }
 
