@@ -1,10 +1,19 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Inside :func:`staged_writes` the atomicity covers a whole output set: every file is first
+written in full to a temp file beside its target, and only when all of them are written are
+they renamed into place. A failure part-way (disk full, quota, file-size limit) deletes the
+temp files and leaves every previous file as it was, so a folder never mixes two days.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from arxivbot.errors import RenderError
@@ -16,7 +25,12 @@ _WRITE_HINTS = {
     errno.EROFS: "the file system is read-only: choose a writable folder (--output, output.dir)",
     errno.ENOSPC: "disk full: free some space; the previous files are kept as they were",
     errno.EDQUOT: "disk quota exceeded: free some space; the previous files are kept",
+    errno.EFBIG: "file too large for this system's file-size limit (ulimit -f); "
+    "the previous files are kept",
 }
+
+# Temp files written inside staged_writes(), waiting for their rename: (temp, target).
+_STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("arxivbot_staged", default=None)
 
 
 def write_failure(path: Path, exc: OSError) -> RenderError:
@@ -39,6 +53,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+        staged = _STAGED.get()
+        if staged is not None:
+            staged.append((Path(tmp), path))
+            return path
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -51,6 +69,40 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def staged_writes() -> Iterator[None]:
+    """Swap in every file written in this block together, or none of them.
+
+    Writes (``atomic_write_*``) inside the block stop at their full, fsynced temp file; a
+    clean exit renames them all into place, an exception deletes them all. Renames take no
+    space, so disk full strikes while writing, when nothing has replaced anything yet.
+    """
+    if _STAGED.get() is not None:  # nested: the outer block swaps everything in
+        yield
+        return
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _STAGED.reset(token)
+    _swap_in(staged)
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    for position, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            for leftover, _target in staged[position:]:
+                leftover.unlink(missing_ok=True)
+            raise write_failure(target, exc) from None
 
 
 def remove_stale_temp_files(folder: Path) -> int:
