@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from arxivbot.config.model import Config
+from arxivbot.config.secrets import literal_secrets
 from arxivbot.errors import ConfigError
 
 ENV_OVERRIDES: dict[str, tuple[str, str]] = {
@@ -54,8 +55,10 @@ def load_config(path: str | Path | None, environ: Mapping[str, str] | None = Non
     env = os.environ if environ is None else environ
     raw: dict[str, Any] = {} if path is None else _read(Path(path))
     config = parse_config(raw)
+    literal = literal_secrets(config)  # the file's own values: the environment may hold secrets
     config = _apply_env(config, env)
-    loaded = LoadedConfig(config, Path(path).resolve() if path else None, unknown_keys(config))
+    warnings = unknown_keys(config) + literal
+    loaded = LoadedConfig(config, Path(path).resolve() if path else None, warnings)
     _check_files(loaded)
     return loaded
 
