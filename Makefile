@@ -2,7 +2,7 @@
 # `make test` is the test command .ci/run runs (the README's, verbatim).
 PYTHON ?= python
 
-.PHONY: help test lint format typecheck check bench docs
+.PHONY: help test lint format typecheck check bench docs lock
 
 help:
 	@echo "make test       the README's / CI's test command (installs the test extra, runs pytest)"
@@ -12,6 +12,7 @@ help:
 	@echo "make check      lint + typecheck"
 	@echo "make bench      the offline benchmarks (loopback only; read ../shared/fixtures), figures on stdout"
 	@echo "make docs       regenerate the generated docs (docs/configuration.md, docs/reliability.md)"
+	@echo "make lock       regenerate requirements.lock (pinned + hashed, what the digest workflow installs)"
 
 test:
 	pip install -e '.[test]' && $(PYTHON) -m pytest
@@ -45,3 +46,10 @@ bench:
 docs:
 	$(PYTHON) -m arxivbot.config.reference > docs/configuration.md
 	$(PYTHON) bench/reliability.py --output docs/reliability.md
+
+# The digest workflow installs exactly this (pip install --require-hashes). Run after any change
+# to the dependencies in pyproject.toml; tests/deploy/test_deploy_lock.py fails until you do.
+# Needs uv (`pip install uv`); it asks the package index for the newest allowed versions.
+lock:
+	uv pip compile pyproject.toml requirements-build.in --generate-hashes --universal \
+	    --python-version 3.11 --custom-compile-command "make lock" -o requirements.lock

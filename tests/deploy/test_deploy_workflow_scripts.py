@@ -81,7 +81,7 @@ def test_a_malformed_date_input_is_refused_before_running(tmp_path: Path, origin
     assert not run.args_file.exists(), "arxivbot must not run with a bad date"
 
 
-@pytest.mark.parametrize(("code", "published"), [(4, True), (1, False), (2, False)])
+@pytest.mark.parametrize(("code", "published"), [(4, True), (5, True), (1, False), (2, False)])
 def test_exit_codes_decide_publishing_and_fail_the_job(
     tmp_path: Path, origin: Path, code: int, published: bool
 ) -> None:
