@@ -3,7 +3,7 @@
 Usage: python bench/bench_search.py [--db PATH] [--pages N] [--repeat R]
 
 Ingests the OAI corpus into a fresh store (reusing ``bench_store.ingest``) unless ``--db``
-points at a store that already holds it, then times :func:`arxivbot.history.search_history`
+points at a store that already holds it, then times :func:`arxivbot.app.search_history`
 (parse the query, FTS5 prefilter, exact whole-word matcher) for several queries and prints
 p50/p99 in milliseconds. The original bot kept no history and had no search: "n/a".
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from arxivbot.app import search_history
 from arxivbot.config import LoadedConfig, parse_config
-from arxivbot.history import search_history
 from arxivbot.paths import Paths
 from arxivbot.store import open_store
 from bench_store import CORPUS, file_size, ingest, percentile, timed

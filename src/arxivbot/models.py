@@ -215,11 +215,60 @@ class Digest:
         return self.summaries.get(arxiv_id)
 
 
+class Stage(StrEnum):
+    """The steps a command is made of (``arxivbot.app``); a ``StageIssue`` names one."""
+
+    FETCH = "fetch"
+    STORE = "store"
+    CATCH_UP = "catch-up"
+    BACKFILL = "backfill"
+    RANK = "rank"
+    SUMMARIZE = "summarize"
+    RENDER = "render"
+    NOTIFY = "notify"
+    PRUNE = "prune"
+    RUN = "run"  # the run as a whole (an unexpected error)
+
+
+class RunStatus(StrEnum):
+    """How a run (or any command made of steps) ended; the exit code goes with it."""
+
+    OK = "ok"
+    PARTIAL = "partial"  # some papers or deliveries failed; the next run retries them
+    NO_ANNOUNCEMENT = "no-announcement"
+    DRY_RUN = "dry-run"
+    NEEDS_ACTION = "needs-action"  # finished, but the user must act (e.g. the key is refused)
+    INCOMPLETE = "incomplete"  # cut short (run deadline, LLM unreachable); carried on next run
+    FAILED = "failed"  # nothing published; previous outputs kept
+    RUNNING = "running"  # only in the runs table: a run in progress
+    KILLED = "killed"  # only in the runs table: the process died mid-run
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self]
+
+
+# The one map from a status to the process exit code (docs/design.md, "Exit codes").
+EXIT_CODES = MappingProxyType(
+    {
+        RunStatus.OK: 0,
+        RunStatus.PARTIAL: 0,
+        RunStatus.NO_ANNOUNCEMENT: 0,
+        RunStatus.DRY_RUN: 0,
+        RunStatus.FAILED: 1,
+        RunStatus.NEEDS_ACTION: 4,
+        RunStatus.INCOMPLETE: 5,
+        RunStatus.RUNNING: 1,
+        RunStatus.KILLED: 1,
+    }
+)
+
+
 @dataclass(frozen=True)
 class StageIssue:
     """A per-item failure collected during a run (not fatal): shown in the report."""
 
-    stage: str  # "fetch" | "store" | "rank" | "summarize" | "render" | "notify"
+    stage: str  # a Stage value
     subject: str  # arxiv id, URL, target name ...
     message: str
 
@@ -231,7 +280,7 @@ class RunReport:
     run_id: int
     started_at: datetime
     finished_at: datetime
-    status: str  # "ok" | "no-announcement" | "partial" | "failed" | "dry-run"
+    status: RunStatus
     announced_on: date | None
     stats: DayStats
     written: tuple[str, ...] = ()

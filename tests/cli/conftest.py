@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import write_config
 
+from arxivbot.app import RunOptions, run_pipeline
 from arxivbot.config import load_config
-from arxivbot.pipeline import RunOptions, run_pipeline
 from support.arxiv_server import ArxivServer
 
 

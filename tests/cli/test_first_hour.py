@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from cli_helpers import cli, write_config
 
+from arxivbot.app import RunOptions, run_pipeline
 from arxivbot.categories import canonical_category, known_categories
 from arxivbot.config import load_config, parse_config
 from arxivbot.config.loader import unknown_keys
 from arxivbot.errors import ConfigError, RenderError
 from arxivbot.fsutil import atomic_write_text, write_failure
-from arxivbot.pipeline import RunOptions, run_pipeline
 from arxivbot.store import open_store
 from support.arxiv_server import ArxivServer
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from arxivbot.app import RunOptions, run_pipeline
 from arxivbot.clock import fixed_clock
 from arxivbot.config import load_config
 from arxivbot.models import RunReport
-from arxivbot.pipeline import RunOptions, run_pipeline
 from support.llm_server import FakeLlm
 
 CLOCK = fixed_clock(datetime(2026, 6, 2, 6, 0, tzinfo=UTC))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from arxivbot.app import RunOptions, run_pipeline
 from arxivbot.clock import fixed_clock
 from arxivbot.config import load_config
-from arxivbot.pipeline import RunOptions, run_pipeline
 from support.arxiv_server import ArxivServer
 from support.httpserver import LocalServer, Reply
 from support.smtp_server import SmtpServer, closed_port

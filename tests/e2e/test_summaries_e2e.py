@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from arxivbot.app import RunOptions, run_pipeline
 from arxivbot.clock import fixed_clock
 from arxivbot.config import load_config
-from arxivbot.pipeline import RunOptions, run_pipeline
 from support.llm_server import FakeLlm, always, every_nth, rate_limited, unauthorized
 
 CLOCK = fixed_clock(datetime(2026, 6, 2, 6, 0, tzinfo=UTC))

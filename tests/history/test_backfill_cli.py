@@ -17,8 +17,8 @@ from history_helpers import (
     stored_announcements,
 )
 
+from arxivbot.app import backfill, plan_backfill
 from arxivbot.config import load_config
-from arxivbot.history import backfill, plan_backfill
 from arxivbot.paths import Paths
 from arxivbot.progress import ProgressEvent
 from support.arxiv_server import ArxivServer

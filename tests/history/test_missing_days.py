@@ -1,4 +1,4 @@
-"""`ingest.missing_days`: which announcement days a run must catch up."""
+"""`app.ingest.missing_days`: which announcement days a run must catch up."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from arxivbot.app.ingest import missing_days
 from arxivbot.calendar import schedule_with
-from arxivbot.ingest import missing_days
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.store import Store, open_store
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from arxivbot.app.ranking import build_judge, new_judge_budget
 from arxivbot.clock import fixed_clock
 from arxivbot.config import Profile, parse_config, resolve_profiles
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.rank import RankContext, RankResult, rank_day
 from arxivbot.rank.judge import JudgeBudget, LlmJudge, interests_hash, parse_verdicts
-from arxivbot.stages import build_judge, new_judge_budget
 from arxivbot.store import Store, open_store
 from arxivbot.summarize.llm import CircuitBreaker, LlmClient, RetryPolicy
 from support.llm_server import FakeLlm

@@ -7,6 +7,7 @@ an LLM is treated as untrusted (see :mod:`arxivbot.render.markdown`).
 
 from arxivbot.render.feeds import FeedMeta, build_feed, collect_items, feed_path, write_feeds
 from arxivbot.render.markdown import markdown_to_safe_html, md_inline
+from arxivbot.render.outputs import OUTPUTS, Output, RenderJob, feed_meta
 from arxivbot.render.readme import (
     render_papers_json,
     render_readme,
@@ -17,9 +18,13 @@ from arxivbot.render.site import paper_stem, search_index, write_site
 from arxivbot.render.summary_md import safe_summary_markdown
 
 __all__ = [
+    "OUTPUTS",
     "FeedMeta",
+    "Output",
+    "RenderJob",
     "build_feed",
     "collect_items",
+    "feed_meta",
     "feed_path",
     "markdown_to_safe_html",
     "md_inline",

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from arxivbot.models import DayStats, RunReport, StageIssue
+from arxivbot.models import DayStats, RunReport, RunStatus, StageIssue
 from arxivbot.store.api import RunRecord
 from arxivbot.store.codec import day_text, dt_text, must_dt, text_day, text_dt
 
@@ -52,7 +52,7 @@ def report_from_json(text: str) -> RunReport:
         run_id=int(data["run_id"]),
         started_at=must_dt(data["started_at"]),
         finished_at=must_dt(data["finished_at"]),
-        status=str(data["status"]),
+        status=RunStatus(str(data["status"])),
         announced_on=text_day(data.get("announced_on")),
         stats=DayStats(**{k: int(v) for k, v in data.get("stats", {}).items()}),
         written=tuple(str(w) for w in data.get("written", ())),

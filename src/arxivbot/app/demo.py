@@ -16,12 +16,13 @@ from datetime import UTC, datetime, time
 from importlib import resources
 from pathlib import Path
 
+from arxivbot.app.context import RunOptions
+from arxivbot.app.ingest import store_listing
+from arxivbot.app.run import run_pipeline
 from arxivbot.clock import fixed_clock
 from arxivbot.config import LoadedConfig, parse_config
 from arxivbot.errors import ConfigError
-from arxivbot.ingest import store_listing
 from arxivbot.models import RunReport
-from arxivbot.pipeline import RunOptions, run_pipeline
 from arxivbot.progress import ProgressSink, silent
 from arxivbot.sources.rss import parse_feed
 from arxivbot.store import open_store

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import httpx
 
+from arxivbot.app.summaries import api_key
 from arxivbot.config import LoadedConfig
 from arxivbot.errors import ArxivBotError
+from arxivbot.models import RunStatus
 from arxivbot.paths import Paths
-from arxivbot.stages import api_key
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class Check:
     detail: str
     fix: str = ""
     required: bool = True
+
+
+def checks_status(checks: list[Check]) -> RunStatus:
+    """Failed when a required check failed; optional ones only advise."""
+    return RunStatus.OK if all(c.ok or not c.required for c in checks) else RunStatus.FAILED
 
 
 def doctor(loaded: LoadedConfig, paths: Paths, *, timeout: float = 10.0) -> list[Check]:
