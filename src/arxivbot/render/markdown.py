@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,6 +43,9 @@ from arxivbot.render.math import MATHML_ATTRIBUTES, MATHML_TAGS, tex_to_mathml
 # zero-width spaces and BOMs hide text. ZWJ/ZWNJ stay: scripts such as Persian need them.
 _INVISIBLE_RE = re.compile("[\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _WS_RE = re.compile(r"\s+")
+# Unicode category Cc exactly (C0, DEL, C1): one regex pass, not a category lookup per
+# character, since every title and abstract of the shown history is cleaned on each run.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 # CommonMark lets every ASCII punctuation be backslash-escaped; these are the ones that
 # can start a construct (emphasis, link, code, HTML, table cell, math, entity, autolink);
 # '(' and '!' are harmless once '[' and ']' are escaped, so titles stay readable in source.
@@ -72,7 +74,7 @@ def clean_text(text: str, *, limit: int | None = None) -> str:
     ``limit`` cuts over-long fields (a hostile 1 MB title) with an ellipsis.
     """
     text = _INVISIBLE_RE.sub("", text)
-    text = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text)
+    text = _CONTROL_RE.sub(" ", text)
     text = _WS_RE.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
