@@ -24,11 +24,11 @@ message written for the user: what went wrong and, where there is one, the fix.
     └── MissingExtraError    an optional extra (e.g. ``arxivbot[semantic]``) is not installed
 
 A class's ``exit_code`` (1 unless noted) is what the CLI exits with when it escapes a
-command. The tree's classes live here and nowhere else (``arxivbot.ops.UsageError`` is a
+command. The tree's classes live here and nowhere else (``arxivbot.app.UsageError`` is a
 re-export kept for scripts); a package subclasses them only for a case it alone raises and
 catches (``summarize.llm``: ``RetryableLlmError``, ``LlmUnreachableError``,
 ``DeadlineReached``; ``sources.api.ApiQueryError``; ``store.search.SearchTimeout``;
-``rank.judge.BudgetSpent``). ``arxivbot.publish.errors`` defines no exceptions: it turns
+``rank.judge.BudgetSpent``). ``arxivbot.server.error_handlers`` defines no exceptions: it turns
 these into the web server's JSON error responses.
 """
 

@@ -176,8 +176,8 @@ def stored_days(db: Path) -> set[str]:
 
 
 # Regression guards: before the validators moved to Listing.validators (saved by
-# stages.store_listing), PoliteClient stored the feed's ETag on the 200 itself and
-# pipeline._unchanged_feed re-processed the day of the last *finished* run on a 304, so a
+# app.ingest.store_listing), PoliteClient stored the feed's ETag on the 200 itself and
+# app.ingest._unchanged_feed re-processed the day of the last *finished* run on a 304, so a
 # run killed after the fetch lost or never finished the newer day.
 def test_rerun_after_a_kill_during_summaries_finishes_that_day(
     crash_world: Path, arxiv: ArxivServer, llm: FakeLlm, case: Describe
