@@ -4,9 +4,11 @@
 
 The recorded arXiv (tests/support/arxiv_server.py) and an OpenAI-compatible stand-in
 (tests/support/llm_server.py) run on loopback in this process; `arxivbot run` runs as a
-child process exactly as a user or GitHub Actions would start it, so its peak RSS is
-measured alone. Three runs: a fresh store (everything paid), a re-run of the same day
-(conditional GET answers 304, zero LLM calls), and a weekend (no announcement).
+child process exactly as a user or GitHub Actions would start it, and reports the peak RSS
+of its own address space (VmHWM), so the figure is the run's alone. Three runs: a fresh
+store (everything paid), a re-run of the same day (conditional GET answers 304, zero LLM
+calls), and a weekend (no announcement). Whole recorded days come from ../shared/fixtures
+when it is there, else the compact sample in tests/data/recorded.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from support.arxiv_server import ArxivServer  # noqa: E402
-from support.fixtures import fixtures_dir  # noqa: E402
+from support.fixtures import _shared_candidates, fixtures_dir  # noqa: E402
 from support.llm_server import FakeLlm  # noqa: E402
 
 
@@ -43,15 +45,19 @@ def _config(folder: Path, llm: FakeLlm, summaries: int) -> Path:
     return path
 
 
-# The child reports its own peak RSS at exit (RUSAGE_CHILDREN would be the max of all runs).
+# The child reports the peak RSS of its own address space (VmHWM, which starts at exec) at
+# exit. ru_maxrss would not do: a vfork'ed child carries the parent's high-water mark.
 _CHILD = "\n".join(
     [
-        "import atexit, resource, sys",
-        "atexit.register(lambda: sys.stderr.write("
-        "'MAXRSS %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))",
+        "import atexit, sys",
+        "atexit.register(lambda: sys.stderr.write('MAXRSS %s\\n' % "
+        "open('/proc/self/status').read().split('VmHWM:')[1].split()[0]))",
         "sys.argv = ['arxivbot', 'run', '--config', 'config.json', '--db', 'db.sqlite3',"
         " '--output', 'out', '-q']",
-        "from arxivbot.cli import main",
+        "try:",
+        "    from arxivbot.cli.main import main",
+        "except ImportError:  # before the CLI became a package",
+        "    from arxivbot.cli import main",
         "main()",
     ]
 )
@@ -83,7 +89,11 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="arxivbot-bench-"))
     try:
-        with ArxivServer(day=args.day) as arxiv, FakeLlm(latency=args.latency) as llm:
+        recorded = _shared_candidates()[1] or fixtures_dir()
+        with (
+            ArxivServer(day=args.day, fixtures=recorded) as arxiv,
+            FakeLlm(latency=args.latency) as llm,
+        ):
             _config(folder, llm, args.summaries)
             env = {
                 **os.environ,
@@ -92,7 +102,10 @@ def main() -> None:
                 "ARXIVBOT_ARXIV_BASE": arxiv.url,
                 "ARXIVBOT_API_BASE": arxiv.url,
             }
-            print(f"day {args.day}, {args.summaries} summaries, LLM latency {args.latency} s")
+            print(
+                f"day {args.day} from {recorded}, {args.summaries} summaries, mode abstract, "
+                f"LLM latency {args.latency} s, min_interval 0"
+            )
             print(f"{'run':<28}{'wall s':>8}{'peak MiB':>10}{'LLM calls':>11}{'exit':>6}")
             for label, day in (
                 ("first run (fresh store)", args.day),
@@ -107,7 +120,8 @@ def main() -> None:
             size = (folder / "db.sqlite3").stat().st_size / 1024
             print(f"outputs: {files} files; store: {size:.0f} KiB")
             print(
-                "original bot: no store and no cache — every run refetches and pays all "
+                "original bot: its code is not available here, so no figure is claimed; from "
+                "seed-config.json it keeps no store, so every run refetches and pays all "
                 f"{args.summaries} summaries again (re-run = first run)."
             )
     finally:
