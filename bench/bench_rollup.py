@@ -15,13 +15,15 @@ import json
 import os
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime
+from importlib import resources
 from pathlib import Path
 
 from arxivbot.config import parse_config, resolve_profiles
 from arxivbot.rank import RankContext, rank_day
 from arxivbot.rollup import Period, PeriodKind, build_rollup
 from arxivbot.rollup.markdown import render_rollup
+from arxivbot.rollup.page import render_rollup_page
 from arxivbot.sources.rss import parse_feed
 from arxivbot.store import open_store
 
@@ -34,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--week", default="2026-06-15", help="any day of the week to roll up")
     parser.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    parser.add_argument("--html", type=Path, default=None, help="also write weekly.html here")
     args = parser.parse_args()
     feeds = sorted((FIXTURES / "arxiv-feeds").glob(f"2026-*/{FEED}"))
     if not feeds:
@@ -63,6 +66,12 @@ def main() -> None:
           f"{built * 1000:.0f} ms; the original bot: no roll-ups")  # fmt: skip
     if args.out:
         args.out.write_text(text, encoding="utf-8")
+    if args.html:  # the page with the site's stylesheet beside it, e.g. for a screenshot
+        (args.html / "static").mkdir(parents=True, exist_ok=True)
+        css = resources.files("arxivbot") / "static" / "style.css"
+        (args.html / "static" / "style.css").write_bytes(css.read_bytes())
+        page = render_rollup_page(rollup, "arXiv digest", datetime(2026, 6, 19, 23, tzinfo=UTC))
+        (args.html / "weekly.html").write_text(page, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -106,3 +106,28 @@ def test_cli_digest_week(tmp_path: Path) -> None:
     written = tmp_path / "out" / "weekly.md"
     assert f"wrote {written}" in result.stdout
     assert "Week 2026-W25" in written.read_text()  # the newest digest's week
+    page = (tmp_path / "out" / "weekly.html").read_text()
+    assert "<h1>Week 2026-W25</h1>" in page and page.count("<svg") == 2
+    assert 'href="papers/2606.00205.html"' in page and "Content-Security-Policy" in page
+    again = subprocess.run(
+        [sys.executable, "-m", "arxivbot.cli", "digest", "--config", str(config)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0 and (tmp_path / "out" / "weekly.html").read_text() == page
+
+
+def test_page_and_markdown_escape_hostile_titles() -> None:
+    from datetime import UTC, datetime
+
+    from arxivbot.rollup import Rollup
+    from arxivbot.rollup.page import render_rollup_page
+
+    bad = _paper(9, "<script>alert(1)</script> [x](javascript:alert(2))", SPEC)
+    ranked = RankedPaper(bad, Announcement(bad.arxiv_id, 1, MONDAY, AnnounceType.NEW, "cs.LG"), 3.0)
+    rollup = Rollup("default", Period.containing(PeriodKind.WEEK, MONDAY), (MONDAY,), (ranked,),
+                    (), (), 1, 1)  # fmt: skip
+    page = render_rollup_page(rollup, "<b>site</b>", datetime(2026, 6, 15, tzinfo=UTC))
+    assert "<script>alert" not in page and "<b>site</b>" not in page
+    markdown = render_rollup(rollup)
+    assert "<script>" not in markdown and "[x](javascript:" not in markdown
+    assert r"\[x\](javascript:" in markdown  # escaped: shown as text, never a link

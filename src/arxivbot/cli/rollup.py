@@ -30,6 +30,6 @@ def digest(
         ctx.loaded, ctx.paths, PeriodKind(kind), parse_day(day), profile, out or ctx.paths.output
     )
     for path, text in written:
-        if show:
+        if show and text:
             click.echo(text)
         ctx.console.line(f"wrote {path}")

@@ -11,6 +11,7 @@ from arxivbot.fsutil import atomic_write_text
 from arxivbot.paths import Paths
 from arxivbot.rollup import Period, PeriodKind, build_rollup
 from arxivbot.rollup.markdown import FILE_NAMES, render_rollup
+from arxivbot.rollup.page import PAGE_NAMES, render_rollup_page
 from arxivbot.store import open_store
 
 
@@ -41,4 +42,10 @@ def write_rollups(
             folder.mkdir(parents=True, exist_ok=True)
             text = render_rollup(rollup)
             written.append((atomic_write_text(folder / FILE_NAMES[kind], text), text))
+            # the page's date is when its newest digest last changed: re-runs are identical
+            saved = [
+                info.saved_at for d in rollup.days if (info := store.digest_info(item.name, d))
+            ]
+            page = render_rollup_page(rollup, loaded.config.output.site_title, max(saved))
+            written.append((atomic_write_text(folder / PAGE_NAMES[kind], page), ""))
     return written
