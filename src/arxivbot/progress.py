@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    stage: str  # "fetch" | "store" | "catch-up" | "rank" | "summarize" | "render" | "notify"
+    stage: str  # a models.Stage value: "fetch", "catch-up", "backfill", "summarize", ...
     message: str = ""
     done: int = 0
     total: int | None = None
