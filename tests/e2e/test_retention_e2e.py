@@ -107,3 +107,32 @@ def test_retention_never_removes_what_the_outputs_show(
     assert days == {"2026-06-02", "2026-06-03"}
     rss = (workdir / "out/rss.xml").read_text()
     assert first_day and all(f"arxiv.org/abs/{arxiv_id}" in rss for arxiv_id in first_day[:5])
+
+
+def test_reprocessing_a_past_day_after_later_ones_ranks_it_the_same(
+    workdir: Path, arxiv: ArxivServer, llm: FakeLlm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Term statistics come from the papers announced up to the day ranked, so later days
+    stored since change neither the day's ranking nor what it pays for: only a paper
+    replaced by a new version since (new content, a new summary key) is summarised again."""
+    _configure(workdir, llm, monkeypatch, retention_days=90)
+    _run(workdir)
+    before = _ranking(workdir / "db.sqlite3", "2026-06-02")
+    for day in ("2026-06-03", "2026-06-04", "2026-06-05"):
+        arxiv.set_day(day)
+        _run(workdir)
+    llm.reset()
+    _run(workdir, date(2026, 6, 2))
+    after = _ranking(workdir / "db.sqlite3", "2026-06-02")
+    assert [arxiv_id for arxiv_id, _v in after] == [arxiv_id for arxiv_id, _v in before]
+    with sqlite3.connect(workdir / "db.sqlite3") as conn:
+        now = dict(conn.execute("SELECT arxiv_id, version FROM papers").fetchall())
+    replaced = [arxiv_id for arxiv_id, version in before[:15] if now[arxiv_id] != version]
+    assert llm.chat_calls == len(replaced)
+
+
+def _ranking(db: Path, day: str) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT arxiv_id, version FROM rankings WHERE announced_on = ? ORDER BY rank", (day,)
+        ).fetchall()
