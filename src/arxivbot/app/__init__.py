@@ -24,7 +24,6 @@ from arxivbot.app.commands import (
     rank_stored,
     render_outputs,
     send_test_message,
-    serve,
     summarize_stored,
 )
 from arxivbot.app.context import RunContext, RunOptions
@@ -70,7 +69,6 @@ __all__ = [
     "run_steps",
     "search_history",
     "send_test_message",
-    "serve",
     "summarize_stored",
     "write_starter",
 ]

@@ -1,7 +1,8 @@
 """The library entry points behind the CLI commands (usable from scripts and notebooks).
 
-Each command is a tuple of steps given to the one runner; only ``feedback``, ``notify
---test`` and ``serve`` are not pipelines (they touch one table, no store, or block).
+Each command is a tuple of steps given to the one runner; only ``feedback`` and ``notify
+--test`` are not pipelines (one table; no store). ``arxivbot serve`` is wired in the CLI:
+the server sits above this package and is handed ``run_pipeline`` as a callable.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from arxivbot.app.context import RunContext, RunOptions, open_context
 from arxivbot.app.ingest import fetch_step, store_step
 from arxivbot.app.publish import notify_step, render_all
 from arxivbot.app.ranking import rank_step
-from arxivbot.app.run import run_pipeline
 from arxivbot.app.runner import Outcome, run_steps
 from arxivbot.app.steps import DayOutcome, Delivery, RunState, Step
 from arxivbot.app.summaries import summarize_step
@@ -23,7 +23,7 @@ from arxivbot.clock import Clock, utc_now
 from arxivbot.config import DEFAULT_PROFILE, LoadedConfig, resolve_profiles
 from arxivbot.errors import ArxivBotError, ConfigError, UsageError
 from arxivbot.ids import parse_arxiv_id
-from arxivbot.models import Listing, RunReport
+from arxivbot.models import Listing
 from arxivbot.paths import Paths
 from arxivbot.progress import ProgressSink, silent
 from arxivbot.store import open_store
@@ -180,23 +180,3 @@ def feedback(
             title = known.title if known else "(not in the store yet; used once it arrives)"
             messages.append(f"{verb} {arxiv_id} for profile {chosen}: {title}")
     return messages
-
-
-def serve(
-    loaded: LoadedConfig, paths: Paths, *, host: str | None, port: int | None, scheduler: bool
-) -> None:
-    """Run the web server (blocking) with the pipeline on the configured schedule."""
-    from arxivbot.server.app import serve as serve_app
-
-    def runner() -> RunReport:
-        return run_pipeline(loaded, RunOptions(db_path=paths.db, output_dir=paths.output))
-
-    serve_app(
-        loaded,
-        db_path=paths.db,
-        output_dir=paths.output,
-        host=host or loaded.config.server.host,
-        port=port or loaded.config.server.port,
-        runner=runner,
-        scheduler=scheduler and loaded.config.server.scheduler,
-    )
