@@ -12,11 +12,10 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from arxivbot.config import LoadedConfig, resolve_profiles
-from arxivbot.errors import UsageError
+from arxivbot.config import LoadedConfig
 from arxivbot.export.formats import citation_keys, to_bibtex, to_csl_json
 from arxivbot.export.obsidian import NotesReport, merge_note, write_notes
-from arxivbot.export.select import ExportItem, Selection, select_papers
+from arxivbot.export.select import ExportItem, Selection, choose_profile, select_papers
 from arxivbot.fsutil import atomic_write_text
 from arxivbot.paths import Paths
 from arxivbot.store import open_store
@@ -49,10 +48,7 @@ def export_papers(
     since: date | None = None,
 ) -> ExportReport:
     """Write the profile's selected papers to ``out`` (a file, or a folder for Obsidian)."""
-    names = [p.name for p in resolve_profiles(loaded.config)]
-    chosen = profile or names[0]
-    if chosen not in names:
-        raise UsageError(f"unknown profile {chosen!r}", hint=f"choose one of: {', '.join(names)}")
+    chosen = choose_profile(loaded, profile)
     with open_store(paths.db) as store:
         items = select_papers(store, chosen, what, since)
     if fmt is ExportFormat.OBSIDIAN:

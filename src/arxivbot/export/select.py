@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from arxivbot.config import LoadedConfig, resolve_profiles
 from arxivbot.enrich.links import CodeLink, find_links
+from arxivbot.errors import UsageError
 from arxivbot.models import Paper, Summary
 from arxivbot.rank.seeds import id_date
 from arxivbot.store.api import StoreApi
@@ -66,3 +68,13 @@ def select_papers(
         for key in ids
         if key in papers  # a like recorded before its paper arrived: nothing to export yet
     ]
+
+
+def choose_profile(loaded: LoadedConfig, profile: str | None) -> str:
+    """The named profile (checked), or the first one."""
+    names = [p.name for p in resolve_profiles(loaded.config)]
+    if profile is None:
+        return names[0]
+    if profile not in names:
+        raise UsageError(f"unknown profile {profile!r}", hint=f"choose one of: {', '.join(names)}")
+    return profile
