@@ -57,6 +57,8 @@ class FakeArxiv:
     def reset(self) -> None:
         self.html_for = {p.versioned_id: arxiv_html(p) for p in self.papers}
         self.server.routes.clear()
+        with self.server._lock:
+            self.server.log.clear()  # each test counts its own requests
         self.server.route("/html/", self._html)
         self.server.route("/pdf/", self._pdf)
 

@@ -117,7 +117,8 @@ def test_fetch_falls_back_to_the_pdf_when_there_is_no_html(
     paths = [r.path for r in arxiv.server.requests("/html/") + arxiv.server.requests("/pdf/")]
     assert "/html/1810.04805v2" in paths and "/pdf/1810.04805v2" in paths
     assert (tmp_path / "cache" / "fulltext" / "1810.04805v2.pdf").read_bytes()[:5] == b"%PDF-"
-    assert (tmp_path / "cache" / "fulltext" / "1810.04805v2.nohtml").exists()
+    missing = tmp_path / "cache" / "fulltext" / "html-missing.txt"
+    assert missing.read_text() == "1810.04805v2\n"
 
 
 def test_html_answer_for_a_pdf_is_an_error(

@@ -44,7 +44,7 @@ class AiSummaryConfig(Section):
     mode: Literal["auto", "file", "text", "abstract"] = "auto"
     temperature: float = Field(default=0.3, ge=0, le=2)
     timeout_seconds: float = Field(default=300, gt=0)
-    max_input_tokens: int = Field(default=100_000, ge=1_000)
+    max_input_tokens: int = Field(default=32_000, ge=1_000)
     max_output_tokens: int = Field(default=4_096, ge=64)
     max_retries: int = Field(default=5, ge=0, le=20)
     budget_papers: int | None = Field(default=None, ge=0)
@@ -56,6 +56,8 @@ class AiSummaryConfig(Section):
     retry_max_seconds: float = Field(default=60.0, ge=0)
     min_summary_chars: int = Field(default=200, ge=0)  # shorter answers are retried, then rejected
     pdf_extract_timeout_seconds: float = Field(default=60.0, gt=0)
+    fulltext_order: Literal["html_first", "pdf_first", "pdf_only"] = "html_first"
+    keep_back_matter: bool = False  # references, appendices, acknowledgements: dropped
 
 
 class SourcesConfig(Section):

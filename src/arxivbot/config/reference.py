@@ -65,12 +65,13 @@ DESCRIPTIONS: dict[str, str] = {
     "ai_summary.max_workers": "LLM calls in flight at once.",
     "ai_summary.language": "Summary language (`zh`, `en`, ...); part of the cache key.",
     "ai_summary.mode": "`auto` (DashScope: upload the PDF; others: full text), `file`, `text` "
-    "(arXiv HTML, else PDF text), `abstract`.",
+    "(the paper's text, from the sources in `fulltext_order`), `abstract`.",
     "ai_summary.temperature": "Sampling temperature.",
     "ai_summary.timeout_seconds": "Total time of one LLM request (connect + headers + body), "
     "never past the run's deadline.",
-    "ai_summary.max_input_tokens": "Input budget: the paper text is trimmed to fit "
-    "(references and appendices cut first).",
+    "ai_summary.max_input_tokens": "Input budget of one text-mode message: the paper is "
+    "trimmed to fit section by section (back matter first, then related work, then the core "
+    "sections shortened in proportion).",
     "ai_summary.max_output_tokens": "Maximum answer length.",
     "ai_summary.max_retries": "Retries on 429/5xx/timeouts (exponential backoff, Retry-After).",
     "ai_summary.budget_papers": "Stop starting new calls after N papers this run.",
@@ -83,6 +84,10 @@ DESCRIPTIONS: dict[str, str] = {
     "ai_summary.retry_max_seconds": "Longest retry delay.",
     "ai_summary.min_summary_chars": "Answers shorter than this are retried, then rejected.",
     "ai_summary.pdf_extract_timeout_seconds": "Hard limit for extracting text from one PDF.",
+    "ai_summary.fulltext_order": "Text mode's source: `html_first` (arXiv's HTML, the PDF "
+    "when there is none; a paper without HTML is not asked again), `pdf_first`, `pdf_only`.",
+    "ai_summary.keep_back_matter": "Send references, appendices and acknowledgements to the "
+    "LLM too (default: dropped before the input budget is applied).",
     "query": "Include rule in the query language (see docs/query-language.md); its terms score.",
     "exclude_query": "Exclude rule in the query language.",
     "authors": "Authors to follow or block.",

@@ -1,39 +1,68 @@
-"""A paper's full text: arXiv HTML where it exists, else the PDF, cached on disk.
+"""A paper's full text: arXiv HTML or the PDF, in the configured order, cached on disk.
 
 Every download goes through the run's one polite arXiv client (``PoliteClient``), with the
 size cap from ``SourcesConfig``. Answers are validated: a PDF URL that answers with anything
 but a PDF (an HTML error page, a captcha) is a :class:`FullTextError`, never text to
-summarise. PDF text is extracted by ``pypdf`` in a child process with a hard timeout, because
-a pathological PDF can keep pypdf busy for minutes and a thread cannot be stopped.
+summarise. PDF text comes from the worker pool of :mod:`arxivbot.sources.pdfpool` and is
+cleaned by :mod:`arxivbot.sources.textclean`; trimming lives in
+:mod:`arxivbot.sources.sections`.
 
-:func:`trim_to_budget` shortens the text section by section to fit a model's input limit:
-references go first, then appendices, then acknowledgements and similar statements, then
-related work; only then are the core sections (title, abstract, introduction, method,
-experiments, conclusion) shortened, each in proportion to its length.
+The order is ``html_first`` (arXiv's LaTeXML HTML reads best, the PDF when there is none),
+``pdf_first`` or ``pdf_only``. The HTML is asked for once, without retries (the PDF is the
+fallback); a paper whose HTML was missing is remembered in ``html-missing.txt`` in the cache
+and never asked again. The raw text extracted from a PDF is cached per (id, version).
+
+:meth:`FullTextFetcher.download` makes a paper's requests and returns the CPU-bound rest
+(parsing, extraction) as a function, so a download queue can run ahead while other threads
+extract (see :mod:`arxivbot.sources.prefetch`).
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import lxml.html
 
 from arxivbot.config.model import SourcesConfig
-from arxivbot.errors import FetchError, FullTextError, HttpStatusError
+from arxivbot.errors import FetchError, FullTextError
 from arxivbot.fsutil import atomic_write_bytes
 from arxivbot.ids import ArxivId
 from arxivbot.models import Paper, SummarySource
+from arxivbot.sources.pdfpool import (
+    DEFAULT_EXTRACT_TIMEOUT,
+    PdfTextPool,
+    extract_pdf_text,
+)
+from arxivbot.sources.sections import (
+    ELLIPSIS,
+    Section,
+    drop_back_matter,
+    split_sections,
+    trim_to_budget,
+)
+from arxivbot.sources.textclean import clean_paper_text
 
-DEFAULT_EXTRACT_TIMEOUT = 60.0
-MAX_PDF_PAGES = 200
-ELLIPSIS = "\n[…]\n"
+__all__ = [
+    "DEFAULT_EXTRACT_TIMEOUT",
+    "ELLIPSIS",
+    "FullText",
+    "FullTextFetcher",
+    "FullTextOrder",
+    "HttpGetter",
+    "Section",
+    "drop_back_matter",
+    "extract_pdf_text",
+    "html_to_text",
+    "split_sections",
+    "trim_to_budget",
+]
+
+FullTextOrder = Literal["html_first", "pdf_first", "pdf_only"]
+MISSING_HTML_FILE = "html-missing.txt"
 
 
 class HttpResponseLike(Protocol):
@@ -49,7 +78,12 @@ class HttpGetter(Protocol):
     """The part of ``arxivbot.sources.http.PoliteClient`` this module uses."""
 
     def get(
-        self, url: str, *, max_bytes: int | None = None, accept: str | None = None
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        accept: str | None = None,
+        retries: int | None = None,
     ) -> HttpResponseLike: ...
 
 
@@ -59,41 +93,84 @@ class FullText:
     text: str
 
 
-@dataclass(frozen=True)
-class FullTextFetcher:
-    """Fetches and caches one run's full texts; ``lock`` keeps the shared client single-file
-    even when summary workers ask from several threads."""
+Finish = Callable[[], FullText]
 
-    http: HttpGetter
-    sources: SourcesConfig
-    cache_dir: Path
-    extract_timeout: float = DEFAULT_EXTRACT_TIMEOUT
-    lock: threading.Lock | None = None
+
+class FullTextFetcher:
+    """Fetches and caches one run's full texts (safe to share between threads)."""
+
+    def __init__(
+        self,
+        http: HttpGetter,
+        sources: SourcesConfig,
+        cache_dir: Path,
+        extract_timeout: float = DEFAULT_EXTRACT_TIMEOUT,
+        *,
+        order: FullTextOrder = "html_first",
+        pool: PdfTextPool | None = None,
+    ) -> None:
+        self.http = http
+        self.sources = sources
+        self.folder = cache_dir / "fulltext"
+        self.extract_timeout = extract_timeout
+        self.order = order
+        self.pool = pool
+        self._missing: set[str] | None = None
+        self._lock = threading.Lock()
 
     @property
     def max_bytes(self) -> int:
         return int(self.sources.max_response_mb * 1024 * 1024)
 
-    def text(self, paper: Paper, *, prefer_html: bool = True) -> FullText:
-        """The paper's text: arXiv HTML when available, else text extracted from the PDF."""
-        extracted = self._cache_path(paper, ".txt")
-        if extracted.is_file():  # extraction is the slow part: keep its result too
-            kind, _, text = extracted.read_text("utf-8").partition("\n")
-            if kind in (SummarySource.HTML.value, SummarySource.PDF.value):
-                return FullText(SummarySource(kind), text)
-        full = self._fetch_text(paper, prefer_html)
-        atomic_write_bytes(extracted, f"{full.source.value}\n{full.text}".encode())
-        return full
+    def text(self, paper: Paper) -> FullText:
+        """The paper's cleaned text from the first source of the order that has it."""
+        return self.download(paper)()
 
-    def _fetch_text(self, paper: Paper, prefer_html: bool) -> FullText:
-        if prefer_html:
-            html = self.html(paper)
-            if html is not None:
-                text = html_to_text(html)
-                if len(text) > len(paper.abstract) + 500:
-                    return FullText(SummarySource.HTML, text)
+    def download(self, paper: Paper) -> Finish:
+        """Make this paper's requests now; the returned function parses/extracts the text.
+
+        Rare fallbacks (an HTML page too short to be the paper, a PDF without a text layer
+        under ``pdf_first``) make their one extra request from the finishing thread.
+        """
+        if self.order == "pdf_only":
+            return self._from_pdf(paper)
+        if self.order == "pdf_first":
+            try:
+                finish = self._from_pdf(paper)
+            except FullTextError:
+                html = self.html(paper)
+                if html is None:
+                    raise
+                return lambda: self._html_text(paper, html) or self._from_pdf(paper)()
+            return lambda: _or_else(finish, lambda: self._html_text(paper, self.html(paper)))
+        html = None if self._pdf_text_cached(paper) else self.html(paper)
+        if html is None:
+            return self._from_pdf(paper)
+        return lambda: self._html_text(paper, html) or self._from_pdf(paper)()
+
+    def _html_text(self, paper: Paper, html: bytes | None) -> FullText | None:
+        """The HTML page's text, or None when it is missing or too short to be the paper."""
+        if html is None:
+            return None
+        text = clean_paper_text(html_to_text(html))
+        return FullText(SummarySource.HTML, text) if len(text) > len(paper.abstract) + 500 else None
+
+    def _pdf_text_cached(self, paper: Paper) -> bool:
+        return self._cache_path(paper, ".pdf.txt").is_file()
+
+    def _from_pdf(self, paper: Paper) -> Finish:
+        extracted = self._cache_path(paper, ".pdf.txt")
+        if extracted.is_file():  # extraction is the slow part: its raw result is kept
+            raw = extracted.read_text("utf-8")
+            return lambda: FullText(SummarySource.PDF, clean_paper_text(raw))
         pdf = self.pdf(paper)
-        return FullText(SummarySource.PDF, extract_pdf_text(pdf, timeout=self.extract_timeout))
+
+        def finish() -> FullText:
+            raw = extract_pdf_text(pdf, timeout=self.extract_timeout, pool=self.pool)
+            atomic_write_bytes(extracted, raw.encode("utf-8"))
+            return FullText(SummarySource.PDF, clean_paper_text(raw))
+
+        return finish
 
     def pdf(self, paper: Paper) -> bytes:
         """The PDF's bytes (from the disk cache when present); raises FullTextError."""
@@ -114,38 +191,68 @@ class FullTextFetcher:
         return response.content
 
     def html(self, paper: Paper) -> bytes | None:
-        """arXiv's HTML rendering, or None when arXiv has none for this paper."""
+        """arXiv's HTML rendering, or None when arXiv has none for this paper.
+
+        One attempt only: a missing, failing or slow HTML page costs one request, and the
+        paper is remembered so that no later run asks again.
+        """
         path = self._cache_path(paper, ".html")
-        missing = self._cache_path(paper, ".nohtml")
         if path.is_file():
             return path.read_bytes()
-        if missing.is_file():
+        if self.html_missing(paper):
             return None
         url = f"{self.sources.arxiv_base.rstrip('/')}/html/{paper.versioned_id}"
         try:
-            response = self._get(url, accept="text/html")
-        except FullTextError as exc:
-            if isinstance(exc.__cause__, HttpStatusError) and exc.__cause__.status == 404:
-                atomic_write_bytes(missing, b"")
+            response = self._get(url, accept="text/html", retries=0)
+        except FullTextError:
+            self._remember_missing(paper)
             return None
         if not is_arxiv_html(response.content):
-            atomic_write_bytes(missing, b"")
+            self._remember_missing(paper)
             return None
         atomic_write_bytes(path, response.content)
         return response.content
 
-    def _get(self, url: str, *, accept: str) -> HttpResponseLike:
+    def html_missing(self, paper: Paper) -> bool:
+        with self._lock:
+            if self._missing is None:
+                listed = self.folder / MISSING_HTML_FILE
+                text = listed.read_text("utf-8") if listed.is_file() else ""
+                self._missing = set(text.split())
+            if paper.versioned_id in self._missing:
+                return True
+        return self._cache_path(paper, ".nohtml").is_file()  # the marker of older versions
+
+    def _remember_missing(self, paper: Paper) -> None:
+        if self.html_missing(paper):
+            return
+        with self._lock:
+            assert self._missing is not None
+            self._missing.add(paper.versioned_id)
+            # one short line per paper; rewritten whole (atomically) so a crash never
+            # leaves half a line
+            listing = "".join(f"{v}\n" for v in sorted(self._missing))
+            atomic_write_bytes(self.folder / MISSING_HTML_FILE, listing.encode())
+
+    def _get(self, url: str, *, accept: str, retries: int | None = None) -> HttpResponseLike:
         try:
-            if self.lock is None:
-                return self.http.get(url, max_bytes=self.max_bytes, accept=accept)
-            with self.lock:
-                return self.http.get(url, max_bytes=self.max_bytes, accept=accept)
+            return self.http.get(url, max_bytes=self.max_bytes, accept=accept, retries=retries)
         except FetchError as exc:
             raise FullTextError(f"could not download {url}: {exc}") from exc
 
     def _cache_path(self, paper: Paper, suffix: str) -> Path:
-        stem = ArxivId(paper.arxiv_id, paper.version).file_stem
-        return self.cache_dir / "fulltext" / f"{stem}{suffix}"
+        return self.folder / f"{ArxivId(paper.arxiv_id, paper.version).file_stem}{suffix}"
+
+
+def _or_else(first: Finish, fallback: Callable[[], FullText | None]) -> FullText:
+    """``first()``; when it fails, the fallback's text, else the first error."""
+    try:
+        return first()
+    except FullTextError:
+        other = fallback()
+        if other is None:
+            raise
+        return other
 
 
 def is_pdf(data: bytes) -> bool:
@@ -156,46 +263,6 @@ def is_arxiv_html(data: bytes) -> bool:
     """arXiv's LaTeXML pages carry ``ltx_document``; an 'HTML not available' page does not."""
     head = data[:200_000]
     return b"ltx_document" in head or b"ltx_page_main" in head
-
-
-# --------------------------------------------------------------------------- PDF text
-_STAMP_RE = re.compile(r"^arXiv:\S+\s+\[[^\]]+\]\s+\d{1,2} \w{3} \d{4}\s*$", re.MULTILINE)
-
-
-def extract_pdf_text(pdf: bytes, *, timeout: float = DEFAULT_EXTRACT_TIMEOUT) -> str:
-    """Text of a PDF via pypdf in a child process killed after ``timeout`` seconds."""
-    code = "from arxivbot.sources.fulltext import _extract_main; _extract_main()"
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", code], input=pdf, capture_output=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise FullTextError(
-            f"extracting text from the PDF took longer than {timeout:g}s; gave up"
-        ) from exc
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-        raise FullTextError(f"could not read the PDF: {reason[0][:300]}")
-    text = _STAMP_RE.sub("", done.stdout.decode("utf-8", "replace"))
-    if len(text.strip()) < 200:
-        raise FullTextError("the PDF has no text layer (scanned?); nothing to summarise")
-    return text
-
-
-def _extract_main() -> None:  # pragma: no cover - runs in the child process
-    import io
-    import logging
-
-    import pypdf
-
-    logging.disable(logging.WARNING)  # pypdf logs font quirks; the parent wants only text
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(sys.stdin.buffer.read()))
-        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
-    except Exception as exc:
-        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
-        raise SystemExit(1) from None
-    sys.stdout.buffer.write("\n".join(pages).encode("utf-8", "replace"))
 
 
 # --------------------------------------------------------------------------- HTML text
@@ -245,152 +312,3 @@ def _heading(element: lxml.html.HtmlElement, text: str) -> str:
         )
         return f"\n## {prefix}{text}"
     return f"\n### {text}"
-
-
-# --------------------------------------------------------------------------- trimming
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    body: str
-    cut_order: int  # higher goes first when trimming; 0 = core
-
-    @property
-    def size(self) -> int:
-        return len(self.heading) + len(self.body) + 2
-
-
-_MD_HEADING = re.compile(r"^##\s+(?P<title>.+)$")
-_PDF_HEADING = re.compile(
-    r"^(?:(?P<arabic>\d{1,2})\.?|(?P<roman>[IVX]{1,4})\.|(?P<letter>[A-H])\.?)"
-    r"\s+(?P<title>[A-Z][^\n]{1,70})$"
-)
-_NAMED_HEADING = re.compile(
-    r"^(?P<title>abstract|references|bibliography|acknowledge?ments?|appendix(?:\s.*)?|"
-    r"appendices|supplementary material)\s*$",
-    re.IGNORECASE,
-)
-_ROMAN = {
-    "I": 1,
-    "II": 2,
-    "III": 3,
-    "IV": 4,
-    "V": 5,
-    "VI": 6,
-    "VII": 7,
-    "VIII": 8,
-    "IX": 9,
-    "X": 10,
-}
-_CUT_RULES = (
-    (5, re.compile(r"^(references|bibliography)\b", re.I)),
-    (4, re.compile(r"^(appendix|appendices|supplementary)", re.I)),
-    (3, re.compile(r"acknowledg|ethic|broader impact|reproducibility|contributions|funding", re.I)),
-    (2, re.compile(r"related work|background|prior work|literature", re.I)),
-)
-
-
-@dataclass
-class _Numbering:
-    """PDF headings are guessed from lines like ``3 Method`` or ``IV. RESULTS``; to tell them
-    from numbered figure captions and references we accept only the next number in sequence
-    (one scheme per paper) and lettered headings only after the bibliography (appendices)."""
-
-    scheme: str = ""
-    last: int = 0
-
-    def accepts(self, match: re.Match[str], after_refs: bool) -> bool:
-        if match.group("letter"):
-            return after_refs
-        scheme = "arabic" if match.group("arabic") else "roman"
-        number = (
-            int(match.group("arabic"))
-            if scheme == "arabic"
-            else _ROMAN.get(match.group("roman"), 0)
-        )
-        if (self.scheme in ("", scheme)) and number == self.last + 1:
-            self.scheme, self.last = scheme, number
-            return True
-        return False
-
-
-def split_sections(text: str) -> list[Section]:
-    """Top-level sections; everything after the references counts as appendix."""
-    sections: list[Section] = []
-    heading, body, after_refs = "", [], False
-    numbering = _Numbering()
-    for line in text.splitlines():
-        stripped = line.strip()
-        title = _heading_title(stripped, numbering, after_refs)
-        if title is None:
-            body.append(line)
-            continue
-        sections.append(_section(heading, body, after_refs))
-        after_refs = after_refs or _cut_order(title) == 5
-        heading, body = stripped, []
-    sections.append(_section(heading, body, after_refs))
-    return [s for s in sections if s.heading or s.body.strip()]
-
-
-def _heading_title(line: str, numbering: _Numbering | None, after_refs: bool) -> str | None:
-    for pattern in (_MD_HEADING, _NAMED_HEADING):
-        match = pattern.match(line)
-        if match:
-            return match.group("title")
-    match = _PDF_HEADING.match(line)
-    if match and (numbering is None or numbering.accepts(match, after_refs)):
-        return match.group("title")
-    return None
-
-
-def _section(heading: str, body: list[str], after_refs: bool) -> Section:
-    title = _heading_title(heading, None, after_refs) or ""
-    order = _cut_order(title)
-    if after_refs and order < 4:
-        order = 4  # sections after the bibliography are appendices
-    return Section(heading, "\n".join(body).strip(), order)
-
-
-_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d+)*\.?|[A-H](?:\.\d+)*\.?|[IVX]{1,4}\.)\s+")
-
-
-def _cut_order(title: str) -> int:
-    clean = _NUMBERING.sub("", title.strip())
-    for order, pattern in _CUT_RULES:
-        if pattern.search(clean):
-            return order
-    return 0
-
-
-def trim_to_budget(text: str, max_chars: int) -> str:
-    """Fit ``text`` into ``max_chars``: drop whole sections by cut order (references first,
-    later sections before earlier ones), then shorten the core sections proportionally."""
-    if len(text) <= max_chars:
-        return text
-    sections = split_sections(text)
-    total = sum(s.size for s in sections)
-    for order in (5, 4, 3, 2):
-        for section in reversed([s for s in sections if s.cut_order == order]):
-            if total <= max_chars:
-                break
-            sections.remove(section)
-            total -= section.size
-    if total > max_chars:
-        sections = _shrink(sections, max_chars)
-    return "\n\n".join(_join(s) for s in sections)[:max_chars]
-
-
-def _shrink(sections: list[Section], max_chars: int) -> list[Section]:
-    overhead = sum(len(s.heading) + 2 + len(ELLIPSIS) for s in sections)
-    room = max(max_chars - overhead, 0)
-    body_total = sum(len(s.body) for s in sections) or 1
-    ratio = min(room / body_total, 1.0)
-    shrunk = []
-    for section in sections:
-        keep = int(len(section.body) * ratio)
-        body = section.body if keep >= len(section.body) else section.body[:keep] + ELLIPSIS
-        shrunk.append(Section(section.heading, body, section.cut_order))
-    return shrunk
-
-
-def _join(section: Section) -> str:
-    return f"{section.heading}\n{section.body}" if section.heading else section.body

@@ -150,6 +150,7 @@ class PoliteClient:
         accept: str | None = None,
         ok_statuses: Collection[int] = (),
         save_validators: bool = True,
+        retries: int | None = None,
     ) -> HttpResponse:
         """GET ``url``; raise FetchError/HttpStatusError/ResponseTooLarge on failure.
 
@@ -157,6 +158,8 @@ class PoliteClient:
         answers 400 with an Atom error entry whose message we want to show).
         ``save_validators=False`` leaves saving the ETag/Last-Modified of a conditional GET to
         the caller, for when they must only be saved together with what the body produced.
+        ``retries`` overrides ``max_retries`` for a request that has a cheaper fallback (a
+        paper's HTML, when its PDF will do).
         """
         full_url = str(httpx.URL(url, params=dict(params) if params else None))
         headers = {"Accept": accept} if accept else {}
@@ -165,7 +168,7 @@ class PoliteClient:
             headers.update(_validators(cache.get_http_cache(full_url)))
         cap = max_bytes if max_bytes is not None else self.max_bytes
         with self._lock:
-            response = self._with_retries(full_url, headers, cap, ok_statuses)
+            response = self._with_retries(full_url, headers, cap, ok_statuses, retries)
         if cache is not None and save_validators and response.status == 200:
             etag = response.headers.get("etag", "")
             modified = response.headers.get("last-modified", "")
@@ -174,9 +177,14 @@ class PoliteClient:
         return response
 
     def _with_retries(
-        self, url: str, headers: dict[str, str], cap: int, ok_statuses: Collection[int]
+        self,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        ok_statuses: Collection[int],
+        retries: int | None = None,
     ) -> HttpResponse:
-        attempts = self.settings.max_retries + 1
+        attempts = (self.settings.max_retries if retries is None else max(retries, 0)) + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:

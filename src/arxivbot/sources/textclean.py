@@ -25,8 +25,9 @@ _SPACING_ACCENTS = {
     "\u02da": "\u030a",  # ring
     "\u02d8": "\u0306",  # breve
 }
-_ACCENT_BEFORE_LETTER = re.compile(f"([{''.join(_SPACING_ACCENTS)}])([A-Za-z])")
+_ACCENT_BEFORE_LETTER = re.compile(f"([{''.join(_SPACING_ACCENTS)}]+)([A-Za-z])")
 _NOT_ACCENTS = re.compile(f"[^{''.join(_SPACING_ACCENTS)}]+")
+_LONE_ACCENTS = re.compile(f"[{''.join(_SPACING_ACCENTS)}]")
 _GLYPH_FIXES = (("\u2044=", "\u2260"),)  # fraction slash + '=' is how pypdf draws ≠
 # Invisible characters: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -34,7 +35,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # A word broken at a line end: letters, a hyphen, newline, then a lower-case continuation.
-_BROKEN = re.compile(r"(?P<left>[\w-]*[^\W\d_])-\n(?P<right>[a-z]\w*)")
+_BROKEN = re.compile(r"(?P<left>[\w-]*[^\W\d_])-\n(?=(?P<right>[a-z]\w*))")
+_BROKEN_WORD = re.compile(r"[\w-]*[^\W\d_]-\n[a-z]\w*")  # both fragments, for the vocabulary
 _HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
 _WORD = re.compile(r"\b[^\W\d_]+\b")
 # Prefixes that commonly make real compounds; kept only when the rest is a word on its own.
@@ -50,22 +52,25 @@ _COMPOUND_PREFIXES = frozenset(
 def clean_paper_text(text: str) -> str:
     """NFKC, ligatures expanded, line-end hyphenation joined, stray math lines collapsed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for glyphs, char in _GLYPH_FIXES:
-        text = text.replace(glyphs, char)
-    # NFKC (ﬁ -> fi, ﬀ -> ff, 𝑥 -> x, full-width -> ASCII) around the spacing accents first,
-    # which it would turn into a space plus a mark; then the accents join their letters.
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    # NFKC (ﬁ -> fi, ﬀ -> ff, 𝑥 -> x, full-width -> ASCII) around the spacing accents, which
+    # it would turn into a space plus a mark; then they join their letters.
     text = _NOT_ACCENTS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = _ACCENT_BEFORE_LETTER.sub(_compose_accent, text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
-    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    text = join_hyphenation(text)
-    text = collapse_stray_lines(text)
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    text = unicodedata.normalize("NFKC", _LONE_ACCENTS.sub("", text))  # debris, no letter
+    for glyphs, char in _GLYPH_FIXES:
+        text = text.replace(glyphs, char)
+    text = join_hyphenation(_tidy_lines(text))
+    return _BLANK_RUNS.sub("\n\n", collapse_stray_lines(_tidy_lines(text))).strip()
+
+
+def _tidy_lines(text: str) -> str:
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
 def _compose_accent(match: re.Match[str]) -> str:
-    return unicodedata.normalize("NFC", match.group(2) + _SPACING_ACCENTS[match.group(1)])
+    marks = "".join(_SPACING_ACCENTS[accent] for accent in match.group(1))
+    return unicodedata.normalize("NFC", match.group(2) + marks)
 
 
 def join_hyphenation(text: str) -> str:
@@ -77,7 +82,7 @@ def join_hyphenation(text: str) -> str:
     prefix when the rest is a word by itself (``self-`` + ``attention``); all else is joined.
     The two lines become one, so the word is never split across a line again.
     """
-    rest = _BROKEN.sub(" ", text)  # the vocabulary, without the broken fragments themselves
+    rest = _BROKEN_WORD.sub(" ", text)  # the vocabulary, without the broken fragments themselves
     hyphenated = Counter(m.group(0).lower() for m in _HYPHENATED.finditer(rest))
     words = Counter(m.group(0).lower() for m in _WORD.finditer(rest))
 
@@ -92,7 +97,7 @@ def join_hyphenation(text: str) -> str:
 
     def repair(match: re.Match[str]) -> str:
         left, right = match.group("left"), match.group("right")
-        return f"{left}-{right}" if keep_hyphen(left, right) else f"{left}{right}"
+        return f"{left}-" if keep_hyphen(left, right) else left
 
     return _BROKEN.sub(repair, text)
 

@@ -19,8 +19,12 @@ PACKAGED_LANGUAGES = ("zh", "en")
 
 # File mode exactly as the original bot (see fixtures/history/README.md): the provider reads
 # the uploaded PDF through a ``fileid://`` system message; the user message names the title.
+# The title line is in the summary's language: the original's Chinese one for ``zh``
+# (unchanged, so stored Chinese summaries keep their prompt hash), English for the rest.
 FILE_SYSTEM_TEMPLATE = "fileid://{file_id}"
 FILE_USER_TEMPLATE = "论文标题：{title}\n\n{prompt}"
+TITLE_LINES = {"zh": "论文标题：{title}"}
+OTHER_TITLE_LINE = "Paper title: {title}"
 
 # Text mode: the document comes first and the instructions last, which long-context models
 # follow best. The tags let the model tell the paper from our instructions.
@@ -32,11 +36,26 @@ TEXT_SYSTEM = (
 TEXT_USER_TEMPLATE = "论文标题：{title}\n\n<paper>\n{body}\n</paper>\n\n{prompt}"
 ABSTRACT_NOTE = "(Only the abstract is available.)"
 
-_TEMPLATES: dict[Mode, str] = {
-    "file": FILE_SYSTEM_TEMPLATE + "\x1e" + FILE_USER_TEMPLATE,
-    "text": TEXT_SYSTEM + "\x1e" + TEXT_USER_TEMPLATE,
-    "abstract": TEXT_SYSTEM + "\x1e" + TEXT_USER_TEMPLATE + "\x1e" + ABSTRACT_NOTE,
-}
+
+def title_line(language: str) -> str:
+    """The user message's first line (a template with ``{title}``) for ``language``."""
+    base = (language.strip().lower() or "zh").split("-")[0]
+    return TITLE_LINES.get(base, OTHER_TITLE_LINE)
+
+
+def _file_user(language: str) -> str:
+    return FILE_USER_TEMPLATE.replace("论文标题：{title}", title_line(language))
+
+
+def _text_user(language: str) -> str:
+    return TEXT_USER_TEMPLATE.replace("论文标题：{title}", title_line(language))
+
+
+def _template(mode: Mode, language: str) -> str:
+    if mode == "file":
+        return FILE_SYSTEM_TEMPLATE + "\x1e" + _file_user(language)
+    text = TEXT_SYSTEM + "\x1e" + _text_user(language)
+    return text + "\x1e" + ABSTRACT_NOTE if mode == "abstract" else text
 
 
 @dataclass(frozen=True)
@@ -60,36 +79,38 @@ def default_prompt(language: str) -> str:
     return text
 
 
-def prompt_hash(prompt_text: str, mode: Mode) -> str:
-    """sha256 over the prompt and the mode's template (hex, 16 chars are plenty for a key)."""
-    payload = f"{mode}\x1f{_TEMPLATES[mode]}\x1f{prompt_text.strip()}"
+def prompt_hash(prompt_text: str, mode: Mode, language: str = "zh") -> str:
+    """sha256 over the prompt and the mode's template in ``language`` (hex, 16 chars)."""
+    payload = f"{mode}\x1f{_template(mode, language)}\x1f{prompt_text.strip()}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def file_messages(file_id: str, title: str, prompt_text: str) -> ChatMessages:
+def file_messages(file_id: str, title: str, prompt_text: str, language: str = "zh") -> ChatMessages:
     return ChatMessages(
         system=FILE_SYSTEM_TEMPLATE.format(file_id=file_id),
-        user=FILE_USER_TEMPLATE.format(title=_one_line(title), prompt=prompt_text.strip()),
+        user=_file_user(language).format(title=_one_line(title), prompt=prompt_text.strip()),
     )
 
 
-def text_messages(title: str, body: str, prompt_text: str) -> ChatMessages:
+def text_messages(title: str, body: str, prompt_text: str, language: str = "zh") -> ChatMessages:
     return ChatMessages(
         system=TEXT_SYSTEM,
-        user=TEXT_USER_TEMPLATE.format(
+        user=_text_user(language).format(
             title=_one_line(title), body=body.strip(), prompt=prompt_text.strip()
         ),
     )
 
 
-def abstract_messages(title: str, abstract: str, prompt_text: str) -> ChatMessages:
+def abstract_messages(
+    title: str, abstract: str, prompt_text: str, language: str = "zh"
+) -> ChatMessages:
     body = f"{ABSTRACT_NOTE}\n\n{abstract.strip()}"
-    return text_messages(title, body, prompt_text)
+    return text_messages(title, body, prompt_text, language)
 
 
-def template_overhead_chars(title: str, prompt_text: str) -> int:
+def template_overhead_chars(title: str, prompt_text: str, language: str = "zh") -> int:
     """Characters the text-mode messages add around the paper body (for the input budget)."""
-    empty = text_messages(title, "", prompt_text)
+    empty = text_messages(title, "", prompt_text, language)
     return len(empty.system) + len(empty.user)
 
 

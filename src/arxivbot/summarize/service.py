@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from arxivbot.deadline import Deadline
 from arxivbot.errors import LlmFatalError
 from arxivbot.models import Paper, StageIssue, Summary, SummaryKey
 from arxivbot.sources.fulltext import FullTextFetcher, HttpGetter
+from arxivbot.sources.prefetch import FullTextQueue
 from arxivbot.store.api import StoreApi
 from arxivbot.summarize.llm import (
     CircuitBreaker,
@@ -122,7 +122,7 @@ def summarize_papers(
     prompt = (prompt_text or "").strip() or default_prompt(lang)
     mode = resolve_mode(settings, http is not None)
     run = _Run(papers, settings, store, clock, lang, on_progress)
-    run.phash = prompt_hash(prompt, mode)
+    run.phash = prompt_hash(prompt, mode, lang)
     run.secret = api_key or ""
     run.deadline = deadline
     if not settings.enabled:
@@ -133,11 +133,6 @@ def summarize_papers(
         return run.skip(f"no API key: the environment variable {settings.api_key_env} is not set")
     if not run.todo:
         return run.result()
-    fetcher = None
-    if http is not None:
-        fetcher = FullTextFetcher(
-            http, sources, cache_dir, settings.pdf_extract_timeout_seconds, threading.Lock()
-        )
     client = LlmClient(
         api_key=api_key,
         base_url=settings.base_url,
@@ -155,12 +150,44 @@ def summarize_papers(
         deadline=deadline,
         breaker=CircuitBreaker(),
     )
-    summarizer = PaperSummarizer(client, fetcher, policy, settings, prompt, mode, run.key, clock)
+    queue = _fulltext_queue(run, settings, mode, http, sources, cache_dir)
+    summarizer = PaperSummarizer(
+        client, queue, policy, settings, prompt, mode, run.key, clock, language=lang
+    )
     try:
-        run.call_all(summarizer)
+        if queue is None:
+            run.call_all(summarizer)
+        else:
+            with queue:
+                run.call_all(summarizer)
     finally:
         client.close()
     return run.result()
+
+
+def _fulltext_queue(
+    run: _Run,
+    settings: AiSummaryConfig,
+    mode: Mode,
+    http: HttpGetter | None,
+    sources: SourcesConfig,
+    cache_dir: Path,
+) -> FullTextQueue | None:
+    """Downloads that run ahead of the LLM workers (text and file modes)."""
+    if http is None or mode == "abstract":
+        return None
+    fetcher = FullTextFetcher(
+        http,
+        sources,
+        cache_dir,
+        settings.pdf_extract_timeout_seconds,
+        order=settings.fulltext_order,
+    )
+    papers = list(run.todo)[: settings.budget_papers]  # no download past the paper budget
+    ahead = 2 * settings.max_workers
+    if mode == "file":
+        return FullTextQueue(fetcher, papers, what="pdf", ahead=ahead)
+    return FullTextQueue(fetcher, papers, what="text", ahead=ahead)
 
 
 # sk-..., key-..., and long opaque tokens right after "key"; providers quote keys in errors.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import openai
 
@@ -17,7 +18,7 @@ from arxivbot.config.model import AiSummaryConfig
 from arxivbot.errors import ArxivBotError, SummaryError
 from arxivbot.ids import ArxivId
 from arxivbot.models import Paper, Summary, SummaryKey, SummarySource
-from arxivbot.sources.fulltext import FullTextFetcher, trim_to_budget
+from arxivbot.sources.fulltext import FullText, drop_back_matter, trim_to_budget
 from arxivbot.summarize.llm import (
     LlmClient,
     RetryPolicy,
@@ -59,16 +60,25 @@ class Outcome:
         }
 
 
+class FullTextSource(Protocol):
+    """Where a worker gets a paper's text or PDF (a ``FullTextFetcher`` or the queue that
+    fetches ahead, ``arxivbot.sources.prefetch.FullTextQueue``)."""
+
+    def text(self, paper: Paper) -> FullText: ...
+    def pdf(self, paper: Paper) -> bytes: ...
+
+
 @dataclass
 class PaperSummarizer:
     client: LlmClient
-    fetcher: FullTextFetcher | None
+    fetcher: FullTextSource | None
     policy: RetryPolicy
     settings: AiSummaryConfig
     prompt: str
     mode: Mode
     key_for: Callable[[Paper], SummaryKey]
     clock: Clock
+    language: str = "zh"  # the summary's language: it frames the messages
 
     def summarize(self, paper: Paper) -> Outcome:
         outcome = Outcome()
@@ -98,13 +108,20 @@ class PaperSummarizer:
         if self.mode == "text":
             assert self.fetcher is not None
             full = self.fetcher.text(paper)
-            budget = self.settings.max_input_tokens - TOKEN_MARGIN
-            budget -= estimate_tokens(self.prompt) + estimate_tokens(paper.title)
-            overhead = template_overhead_chars(paper.title, "") + 64
-            body = trim_to_budget(full.text, max(tokens_to_ascii_chars(budget) - overhead, 1000))
-            return self._ask(text_messages(paper.title, body, self.prompt), outcome), full.source
-        messages = abstract_messages(paper.title, paper.abstract, self.prompt)
+            body = self.paper_body(paper, full.text)
+            messages = text_messages(paper.title, body, self.prompt, self.language)
+            return self._ask(messages, outcome), full.source
+        messages = abstract_messages(paper.title, paper.abstract, self.prompt, self.language)
         return self._ask(messages, outcome), SummarySource.ABSTRACT
+
+    def paper_body(self, paper: Paper, text: str) -> str:
+        """What the LLM reads: back matter dropped (unless kept), then fit to the budget."""
+        if not self.settings.keep_back_matter:
+            text = drop_back_matter(text)
+        budget = self.settings.max_input_tokens - TOKEN_MARGIN
+        budget -= estimate_tokens(self.prompt) + estimate_tokens(paper.title)
+        overhead = template_overhead_chars(paper.title, "", self.language) + 64
+        return trim_to_budget(text, max(tokens_to_ascii_chars(budget) - overhead, 1000))
 
     def _file_mode(self, paper: Paper, outcome: Outcome) -> str:
         assert self.fetcher is not None
@@ -117,7 +134,8 @@ class PaperSummarizer:
 
         file_id = call_with_retries(upload, self.policy)
         try:
-            return self._ask(file_messages(file_id, paper.title, self.prompt), outcome)
+            messages = file_messages(file_id, paper.title, self.prompt, self.language)
+            return self._ask(messages, outcome)
         finally:
             self.client.delete_file(file_id)
 
