@@ -15,8 +15,9 @@ exec: ``ru_maxrss`` would carry the parent's high-water mark into a vfork'ed chi
    (day 1: history of one day) against the same day run after all the earlier ones (day 30:
    the whole month in the feeds and site), and once more on a copy of that store with the
    stored summary HTML deleted (what every run paid before it was stored).
-2. **Re-runs.** The last day again (the feed answers 304), and the second day with
-   ``--date`` (an old day re-processed): both must make 0 LLM calls.
+2. **Re-runs.** The last day again (the feed answers 304): 0 LLM calls; and the second day
+   with ``--date`` (an old day re-processed): it ranks the same, so it pays only for papers
+   replaced by a newer version since (printed beside it).
 3. **Cold run against the polite floor.** The bundled config as its users have it (file
    mode: each PDF downloaded under arXiv's 3 s etiquette, then uploaded), ``--latency``
    seconds per LLM call, 15 summaries, fresh store. Floor = 15 x 3 s + one LLM latency.
@@ -178,6 +179,7 @@ def month(fixtures: Path, days: list[str]) -> None:
             print(_row(f"{last}, stored HTML deleted first", _items(fixtures, last), unstored))
             rerun = _run(grown, env, llm)
             print(_row(f"re-run {last} (feed answers 304)", "", rerun))
+            replaced = _replaced_since(grown / "db.sqlite3", second)
             old_day = _run(grown, env, llm, "--date", second)
             print(_row(f"re-run --date {second}", "", old_day))
             growth = result.cpu / day1.cpu - 1 if day1.cpu else 0.0
@@ -187,9 +189,24 @@ def month(fixtures: Path, days: list[str]) -> None:
                 f"without stored HTML {unstored.cpu:.2f} s "
                 f"({unstored.cpu / day1.cpu - 1:+.0%})"
             )
-            print(f"re-runs' LLM calls: {rerun.llm_calls} (304) and {old_day.llm_calls} (--date)")
+            print(
+                f"re-runs' LLM calls: {rerun.llm_calls} (304) and {old_day.llm_calls} (--date "
+                f"{second}; {replaced} of its 15 summarised papers have a newer version since, "
+                "a new summary key)"
+            )
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _replaced_since(db: Path, day: str) -> int:
+    """How many of ``day``'s top 15 have been replaced by a newer version since."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT r.version, p.version FROM rankings AS r JOIN papers AS p USING (arxiv_id) "
+            "WHERE r.announced_on = ? ORDER BY r.rank LIMIT 15",
+            (day,),
+        ).fetchall()
+    return sum(1 for ranked, now in rows if now != ranked)
 
 
 def _any_pdf(fixtures: Path) -> Reply:
