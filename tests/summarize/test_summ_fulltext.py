@@ -12,12 +12,14 @@ from arxivbot.errors import FullTextError
 from arxivbot.models import Paper, SummarySource
 from arxivbot.sources.fulltext import (
     FullTextFetcher,
+    drop_back_matter,
     extract_pdf_text,
     html_to_text,
     split_sections,
     trim_to_budget,
 )
 from arxivbot.sources.http import PoliteClient
+from arxivbot.sources.sections import reflow
 from support.httpserver import Reply
 from support.llm_server import fixture_pdf
 
@@ -145,3 +147,34 @@ def test_old_style_ids_get_a_safe_cache_name(
     old = Paper("hep-th/9901001", 1, "Old", ("A",), "x", "hep-th", ("hep-th",))
     fetcher(http, sources, tmp_path).pdf(old)
     assert (tmp_path / "cache" / "fulltext" / "hep-th_9901001v1.pdf").is_file()
+
+
+def test_reflow_joins_wrapped_prose_and_keeps_structure() -> None:
+    text = (
+        "3 Method\n"
+        "We train the encoder on a large corpus of\n"
+        "unlabeled text and then fine-tune it on each\n"
+        "Downstream Task with a small head.\n"
+        "3.1 Pre-training Objectives And Their Data\n"
+        "Masked tokens are predicted from both sides.\n"
+        "Model  84.1  85.3\n"
+        "Ours   86.0  87.2\n"
+        "∑ n = 0"
+    )
+    assert reflow(text) == (
+        "3 Method\n"
+        "We train the encoder on a large corpus of unlabeled text and then fine-tune it on "
+        "each Downstream Task with a small head.\n"
+        "3.1 Pre-training Objectives And Their Data\n"
+        "Masked tokens are predicted from both sides.\n"
+        "Model  84.1  85.3\n"
+        "Ours   86.0  87.2\n"
+        "∑ n = 0"
+    )
+
+
+def test_what_the_llm_reads_keeps_every_core_section(bert_text: str) -> None:
+    body = reflow(drop_back_matter(bert_text))
+    core = [s.heading for s in split_sections(bert_text) if s.cut_order < 3]
+    assert [s.heading for s in split_sections(body)] == core
+    assert "References" not in core and len(body) < len(bert_text) * 0.8

@@ -176,3 +176,53 @@ def _shrink(sections: list[Section], max_chars: int) -> list[Section]:
 
 def _join(section: Section) -> str:
     return f"{section.heading}\n{section.body}" if section.heading else section.body
+
+
+# --------------------------------------------------------------------------- reflow
+_PROSE_MIN = 30  # a wrapped prose line is longer than table cells, math or captions' ends
+_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)+\.?|[A-H]\.\d+|Figure|Fig\.|Table|Algorithm)\s")
+_NUMBERED_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)+|[A-H]\.\d+)\.?\s+[A-Z]")
+_TERMINAL = (".", ":", "?", "!")
+
+
+def reflow(text: str) -> str:
+    """Join the lines a PDF wrapped inside paragraphs (each line break is a token the
+    model pays for and must read past); headings keep their lines.
+
+    A line is joined to the next when it reads as prose (long enough, mostly letters) and
+    the next continues it: starts in lower case, or starts a word after a line that does
+    not end a sentence (and is no sub-heading, caption or list item). Tables, display math
+    and short lines keep their breaks.
+    """
+    return "\n\n".join(
+        _join(Section(s.heading, _reflow_body(s.body), s.cut_order)) for s in split_sections(text)
+    )
+
+
+def _reflow_body(body: str) -> str:
+    out: list[str] = []
+    for line in body.split("\n"):
+        if out and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _prose(line: str) -> bool:
+    letters = sum(ch.isalpha() or ch == " " for ch in line)
+    return len(line) >= _PROSE_MIN and letters >= 0.75 * len(line)
+
+
+def _continues(previous: str, line: str) -> bool:
+    if not line or not previous or not _prose(previous[-120:]):
+        return False
+    if line[0].islower():
+        return True
+    return (
+        line[0].isalpha()
+        and not previous.endswith(_TERMINAL)
+        and not _NUMBERED_SUBHEADING.match(previous)  # "2.1 Method" keeps its own line
+        and not _SUBHEADING.match(line)
+        and _heading_title(line, None, False) is None
+    )

@@ -19,6 +19,7 @@ from arxivbot.errors import ArxivBotError, SummaryError
 from arxivbot.ids import ArxivId
 from arxivbot.models import Paper, Summary, SummaryKey, SummarySource
 from arxivbot.sources.fulltext import FullText, drop_back_matter, trim_to_budget
+from arxivbot.sources.sections import reflow
 from arxivbot.summarize.llm import (
     LlmClient,
     RetryPolicy,
@@ -108,20 +109,11 @@ class PaperSummarizer:
         if self.mode == "text":
             assert self.fetcher is not None
             full = self.fetcher.text(paper)
-            body = self.paper_body(paper, full.text)
+            body = paper_body(paper, full.text, self.settings, self.prompt, self.language)
             messages = text_messages(paper.title, body, self.prompt, self.language)
             return self._ask(messages, outcome), full.source
         messages = abstract_messages(paper.title, paper.abstract, self.prompt, self.language)
         return self._ask(messages, outcome), SummarySource.ABSTRACT
-
-    def paper_body(self, paper: Paper, text: str) -> str:
-        """What the LLM reads: back matter dropped (unless kept), then fit to the budget."""
-        if not self.settings.keep_back_matter:
-            text = drop_back_matter(text)
-        budget = self.settings.max_input_tokens - TOKEN_MARGIN
-        budget -= estimate_tokens(self.prompt) + estimate_tokens(paper.title)
-        overhead = template_overhead_chars(paper.title, "", self.language) + 64
-        return trim_to_budget(text, max(tokens_to_ascii_chars(budget) - overhead, 1000))
 
     def _file_mode(self, paper: Paper, outcome: Outcome) -> str:
         assert self.fetcher is not None
@@ -157,6 +149,18 @@ class PaperSummarizer:
                 return text
             log.info("rejected an answer: %s", problem)
         raise SummaryError(f"{problem} (asked {VALIDATION_ATTEMPTS} times)")
+
+
+def paper_body(
+    paper: Paper, text: str, settings: AiSummaryConfig, prompt: str, language: str
+) -> str:
+    """What the LLM reads: back matter dropped (unless kept), then fit to the input budget."""
+    if not settings.keep_back_matter:
+        text = drop_back_matter(text)
+    budget = settings.max_input_tokens - TOKEN_MARGIN
+    budget -= estimate_tokens(prompt) + estimate_tokens(paper.title)
+    overhead = template_overhead_chars(paper.title, "", language) + 64
+    return reflow(trim_to_budget(text, max(tokens_to_ascii_chars(budget) - overhead, 1000)))
 
 
 def _as_summary_error(exc: Exception) -> ArxivBotError:
