@@ -6,6 +6,11 @@ method is a function ``(case) -> ranked arXiv ids or None`` (None: not available
 registered in :data:`METHODS`; "+semantic" and "+judge" are filled in by their owners.
 Relevant = label ≥ 1 for precision/recall; nDCG uses 2^label − 1 as gain, the ideal
 ranking being every labelled paper of the day. Weights are the defaults, not tuned here.
+
+Seeds ("+semantic"): five liked papers per profile from recorded days that no label file
+covers (2026-06-03..09), chosen by their titles as clearly on-topic for the profile's
+interest, without looking at any label or ranking. Vectors are cached per process, so a
+paper of a day shared by several profiles is embedded once.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ from arxivbot.config import Profile, parse_config, resolve_profiles
 from arxivbot.models import Announcement, Paper
 from arxivbot.rank import Collection, RankContext, rank_day
 from arxivbot.rank.naive import naive_score
+from arxivbot.rank.semantic import (
+    Encoder,
+    build_semantic_scorer,
+    default_encoder,
+    semantic_available,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "data" / "labels"
@@ -66,6 +77,10 @@ PROFILES: dict[str, EvalProfile] = {
         min_score=2.5,
         interests="Efficient training and inference of large models: quantisation, sparsity, "
         "KV cache, attention variants, MoE, decoding speed-ups, kernels, parallel training.",
+        # ultra-low-bit quantisation, MoE quantisation, KV reuse in serving, sparse-attention
+        # serving, GPU kernel generation
+        seeds=("2606.05429", "2606.05688", "2606.06256", "2606.06453", "2606.04847"),
+        seed_days=("2026-06-04", "2026-06-05"),
     ),
     "llm-agents": EvalProfile(
         (
@@ -76,6 +91,10 @@ PROFILES: dict[str, EvalProfile] = {
         'OR "computer use" OR "web navigation" OR GUI OR MCP OR multi-agent OR "LLM agent*"^2)',
         interests="LLM-based agents: tool use, planning, memory, multi-agent systems, "
         "web/GUI/computer-use agents, agent benchmarks and safety.",
+        # agent memory, desktop-agent benchmark, tool-use benchmark, multi-agent failure
+        # attribution, web-agent skill learning
+        seeds=("2606.03083", "2606.03103", "2606.03657", "2606.03467", "2606.04391"),
+        seed_days=("2026-06-03", "2026-06-04"),
     ),
     "gen-vision": EvalProfile(
         (
@@ -89,6 +108,10 @@ PROFILES: dict[str, EvalProfile] = {
         feed="cs.CV",
         interests="Generative computer vision: image, video and 3D generation and editing, "
         "diffusion and flow models, avatars, novel view synthesis.",
+        # text-to-image, flow-matching editing, one-step video generation, 3D generation,
+        # avatar composition
+        seeds=("2606.03243", "2606.03911", "2606.03972", "2606.04108", "2606.03506"),
+        seed_days=("2026-06-03", "2026-06-04"),
     ),
     "theory": EvalProfile(
         (
@@ -103,6 +126,10 @@ PROFILES: dict[str, EvalProfile] = {
         'OR logic* OR "formal verification")',
         interests="Theory outside ML: algorithmic game theory, mechanism design, auctions, "
         "fair division, information theory, logic and complexity.",
+        # defeasible standpoint logic (x2), Nash equilibria in n-player games,
+        # information-theoretic secure aggregation, strategic agents
+        seeds=("2606.03655", "2606.08503", "2606.06480", "2606.07277", "2606.07308"),
+        seed_days=("2026-06-03", "2026-06-05", "2026-06-08", "2026-06-09"),
     ),
     "llm-inference": EvalProfile(
         (
@@ -235,13 +262,62 @@ def _not_here(_case: EvalCase) -> list[str] | None:
     return None
 
 
-# "+semantic": keywords + similarity to spec.seeds; "+judge": keywords (+ semantic) + an LLM
-# judge through a local stand-in. Their owners replace these entries.
+_VECTORS: dict[tuple[str, str], bytes] = {}  # (model, arXiv id) -> float32 bytes
+
+
+def _get_vectors(model: str, arxiv_ids: Sequence[str]) -> dict[str, bytes]:
+    return {i: _VECTORS[model, i] for i in arxiv_ids if (model, i) in _VECTORS}
+
+
+def _put_vectors(model: str, vectors: dict[str, bytes]) -> None:
+    _VECTORS.update(((model, i), v) for i, v in vectors.items())
+
+
+@cache
+def _encoder() -> Encoder | None:
+    return default_encoder(None)  # the lazy ONNX MiniLM: loads on its first encode
+
+
+def _seed_papers(root: Path, feed: str, days: Sequence[str]) -> dict[str, Paper]:
+    """The papers of the seed days: the profile's feed first, then any recorded feed (a
+    liked paper may come from another listing, e.g. cs.CV for medical imaging)."""
+    found: dict[str, Paper] = {}
+    for day in days:
+        others = sorted(p.stem for p in feed_path(root, feed, day).parent.glob("*.xml"))
+        for name in dict.fromkeys([feed, *others]):
+            for paper, _ in _day_items(root, name, day):
+                found.setdefault(paper.arxiv_id, paper)
+    return found
+
+
+def semantic(case: EvalCase) -> list[str] | None:
+    """Keywords plus similarity to the profile's five liked papers (default ``semantic``
+    settings and weights); None without the ``semantic`` extra."""
+    encoder = _encoder()
+    if not case.spec.seeds or encoder is None or not semantic_available():
+        return None
+    profile = case.profile(semantic={"seeds": list(case.spec.seeds)})
+    papers = _seed_papers(case.root, case.spec.feed, case.spec.seed_days)
+    scorer, notes = build_semantic_scorer(
+        profile.semantic,
+        get_paper=papers.get,
+        get_embeddings=_get_vectors,
+        put_embeddings=_put_vectors,
+        encoder=encoder,
+    )
+    if scorer is None or len(scorer.seeds) != len(case.spec.seeds):
+        raise LookupError(f"{case.name}: seeds not in {case.spec.seed_days}: {notes}")
+    result = rank_day(case.items, profile, case.context(semantic=scorer))
+    return [r.paper.arxiv_id for r in result.ranked]
+
+
+# "+judge": keywords (+ semantic) + an LLM judge through a local stand-in; its owner
+# replaces this entry.
 METHODS: dict[str, Method] = {
     "original": original,
     "keywords": keywords,
     "query": query,
-    "+semantic": _not_here,
+    "+semantic": semantic,
     "+judge": judged,
 }
 
