@@ -72,9 +72,9 @@ def _serve(root: Path, port: int, corpus: bool = False) -> None:
     from arxivbot.clock import utc_now
     from arxivbot.digest import load_history
     from arxivbot.models import RunReport
-    from arxivbot.server import create_app
     from arxivbot.render import build_feed
     from arxivbot.render.feeds import FeedMeta
+    from arxivbot.server import create_app
     from arxivbot.store import open_store
     from support.fixtures import fixtures_dir
 
@@ -316,8 +316,8 @@ def main() -> None:
         _serve(Path(args.serve[0]), int(args.serve[1]), corpus=args.with_corpus)
         return
     args.duration = min(args.duration, 30.0)
-    from arxivbot.server.state import SEARCH_QUEUE, SEARCH_SLOTS
     from arxivbot.server.api import SEARCH_RANK_WINDOW, SEARCH_TIME_LIMIT
+    from arxivbot.server.state import SEARCH_QUEUE, SEARCH_SLOTS
     from arxivbot.store.db import DEFAULT_MAX_CONNECTIONS
 
     print(
