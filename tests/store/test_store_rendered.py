@@ -27,8 +27,9 @@ def test_rendered_rows_come_back_for_exactly_the_keys_asked(store: Store) -> Non
 
 
 def test_a_new_rendering_replaces_the_old_one_of_the_same_variant(
-    store: Store, db_path: Path
+    sqlite_store: Store, db_path: Path
 ) -> None:
+    store = sqlite_store
     store.put_rendered([_row(html="<p>old</p>")])
     newer = RenderedSummary(KEY, "h3", "r2", "hash-2", "<p>new</p>")
     store.put_rendered([newer])

@@ -70,7 +70,8 @@ def test_closed_store_refuses_calls(db_path: Path) -> None:
         store.paper_count()
 
 
-def test_check_reports_an_out_of_sync_search_index(store: Store, db_path: Path) -> None:
+def test_check_reports_an_out_of_sync_search_index(sqlite_store: Store, db_path: Path) -> None:
+    store = sqlite_store
     store.upsert_papers([build_paper()])
     with sqlite3.connect(db_path) as conn:  # change indexed text behind the store's back
         conn.execute("UPDATE papers SET title = 'something else entirely'")

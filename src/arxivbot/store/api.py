@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Protocol
 
 from arxivbot.models import (
@@ -82,6 +83,13 @@ class StoreApi(Protocol):
     path: Path
 
     def close(self) -> None: ...
+    def __enter__(self) -> StoreApi: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
     # cross-process lock: two runs never write concurrently (RunLockedError)
     def run_lock(self, wait_seconds: float = 0.0) -> AbstractContextManager[Path]: ...

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, date, datetime
+from typing import Any
 
 from arxivbot.models import Paper, ScoreComponent
 
@@ -64,7 +64,8 @@ def paper_values(paper: Paper) -> tuple[object, ...]:
     )
 
 
-def paper_from_row(row: sqlite3.Row) -> Paper:
+def paper_from_row(row: Any) -> Paper:
+    """A paper from a ``papers`` row (``sqlite3.Row`` or ``pg_db.Row``)."""
     return Paper(
         arxiv_id=row["arxiv_id"],
         version=row["version"],

@@ -10,10 +10,10 @@ takes the new text (a repaired record). Writing identical data changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from itertools import islice
+from typing import Any
 
 from arxivbot.errors import StoreError
 from arxivbot.models import Announcement, AnnounceType, Paper
@@ -24,6 +24,7 @@ from arxivbot.store.codec import (
     paper_values,
     text_day,
 )
+from arxivbot.store.conn import Conn
 from arxivbot.store.search import fts_add, fts_remove
 
 CHUNK = 500
@@ -47,7 +48,7 @@ def merge(old: Paper, new: Paper) -> Paper:
     return dataclasses.replace(new, **filled) if filled else new
 
 
-def upsert_papers(conn: sqlite3.Connection, papers: Iterable[Paper], now: datetime) -> int:
+def upsert_papers(conn: Conn, papers: Iterable[Paper], now: datetime) -> int:
     """Insert or update papers; return how many rows were inserted or changed."""
     changed = 0
     iterator = iter(papers)
@@ -56,7 +57,7 @@ def upsert_papers(conn: sqlite3.Connection, papers: Iterable[Paper], now: dateti
     return changed
 
 
-def _upsert_chunk(conn: sqlite3.Connection, chunk: list[Paper], now: str) -> int:
+def _upsert_chunk(conn: Conn, chunk: list[Paper], now: str) -> int:
     stored = _stored(conn, sorted({paper.arxiv_id for paper in chunk}))
     final: dict[str, Paper] = {}
     for paper in chunk:  # the same id twice in one batch: merge in order
@@ -91,15 +92,15 @@ def _upsert_chunk(conn: sqlite3.Connection, chunk: list[Paper], now: str) -> int
     return len(touched)
 
 
-def _insert_categories(conn: sqlite3.Connection, paper_id: int, paper: Paper) -> None:
+def _insert_categories(conn: Conn, paper_id: int, paper: Paper) -> None:
     categories = set(paper.categories) | {paper.primary_category}
     conn.executemany(
-        "INSERT OR IGNORE INTO paper_categories(category, paper_id) VALUES (?, ?)",
+        "INSERT INTO paper_categories(category, paper_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(category, paper_id) for category in sorted(categories) if category],
     )
 
 
-def _stored(conn: sqlite3.Connection, arxiv_ids: Sequence[str]) -> dict[str, tuple[int, Paper]]:
+def _stored(conn: Conn, arxiv_ids: Sequence[str]) -> dict[str, tuple[int, Paper]]:
     found: dict[str, tuple[int, Paper]] = {}
     for start in range(0, len(arxiv_ids), CHUNK):
         chunk = list(arxiv_ids[start : start + CHUNK])
@@ -109,7 +110,7 @@ def _stored(conn: sqlite3.Connection, arxiv_ids: Sequence[str]) -> dict[str, tup
     return found
 
 
-def add_announcements(conn: sqlite3.Connection, announcements: Iterable[Announcement]) -> int:
+def add_announcements(conn: Conn, announcements: Iterable[Announcement]) -> int:
     """Record announcements (their papers must be stored first); return rows added."""
     added = 0
     iterator = iter(announcements)
@@ -144,18 +145,18 @@ def add_announcements(conn: sqlite3.Connection, announcements: Iterable[Announce
     return added
 
 
-def _stored_ids(conn: sqlite3.Connection, arxiv_ids: list[str]) -> list[str]:
+def _stored_ids(conn: Conn, arxiv_ids: list[str]) -> list[str]:
     marks = ",".join("?" * len(arxiv_ids))
     rows = conn.execute(f"SELECT arxiv_id FROM papers WHERE arxiv_id IN ({marks})", arxiv_ids)
     return [row[0] for row in rows]
 
 
-def get_papers(conn: sqlite3.Connection, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
+def get_papers(conn: Conn, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
     return {arxiv_id: paper for arxiv_id, (_, paper) in _stored(conn, arxiv_ids).items()}
 
 
 def announced_papers(
-    conn: sqlite3.Connection, announced_on: date, types: Sequence[AnnounceType]
+    conn: Conn, announced_on: date, types: Sequence[AnnounceType]
 ) -> list[tuple[Paper, Announcement]]:
     """Each paper announced that day once, with its highest-precedence announcement."""
     wanted = [AnnounceType(t).value for t in types]
@@ -189,7 +190,7 @@ def announced_papers(
     return result
 
 
-def announcement_days(conn: sqlite3.Connection, since: date | None) -> list[date]:
+def announcement_days(conn: Conn, since: date | None) -> list[date]:
     rows = conn.execute(
         "SELECT DISTINCT announced_on FROM announcements WHERE announced_on >= ? "
         "ORDER BY announced_on",
@@ -198,12 +199,12 @@ def announcement_days(conn: sqlite3.Connection, since: date | None) -> list[date
     return [d for row in rows if (d := text_day(row[0])) is not None]
 
 
-def paper_count(conn: sqlite3.Connection) -> int:
+def paper_count(conn: Conn) -> int:
     count: int = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     return count
 
 
-def paper_batch(conn: sqlite3.Connection, after_id: int, size: int) -> list[sqlite3.Row]:
+def paper_batch(conn: Conn, after_id: int, size: int) -> list[Any]:
     """One page of papers in id order (keyset pagination: stable while others write)."""
     return conn.execute(
         "SELECT * FROM papers WHERE id > ? ORDER BY id LIMIT ?", (after_id, size)

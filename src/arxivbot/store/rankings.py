@@ -8,7 +8,6 @@ re-rendered later shows corrected titles but the version that was announced.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -23,11 +22,12 @@ from arxivbot.store.codec import (
     text_day,
     text_dt,
 )
+from arxivbot.store.conn import Conn
 from arxivbot.store.papers import upsert_papers
 
 
 def save_ranking(
-    conn: sqlite3.Connection,
+    conn: Conn,
     profile: str,
     announced_on: date,
     ranked: Sequence[RankedPaper],
@@ -75,8 +75,9 @@ def save_ranking(
     content = _content_hash(ranked)
     conn.execute(
         "INSERT INTO digests (profile, announced_on, saved_at, matched, content_hash) "
-        "VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET "
-        "saved_at = CASE WHEN content_hash = excluded.content_hash THEN saved_at "
+        "VALUES (?,?,?,?,?) ON CONFLICT (profile, announced_on) DO UPDATE SET "
+        "saved_at = CASE WHEN digests.content_hash = excluded.content_hash "
+        "THEN digests.saved_at "
         "ELSE excluded.saved_at END, matched = excluded.matched, "
         "content_hash = excluded.content_hash",
         (profile, day, dt_text(now), len(ranked) if matched is None else matched, content),
@@ -93,7 +94,7 @@ def _content_hash(ranked: Sequence[RankedPaper]) -> str:
     return digest.hexdigest()
 
 
-def digest_info(conn: sqlite3.Connection, profile: str, announced_on: date) -> DigestInfo | None:
+def digest_info(conn: Conn, profile: str, announced_on: date) -> DigestInfo | None:
     row = conn.execute(
         "SELECT saved_at, matched FROM digests WHERE profile = ? AND announced_on = ?",
         (profile, announced_on.isoformat()),
@@ -105,7 +106,7 @@ def digest_info(conn: sqlite3.Connection, profile: str, announced_on: date) -> D
     return DigestInfo(saved, row["matched"])
 
 
-def load_ranking(conn: sqlite3.Connection, profile: str, announced_on: date) -> list[RankedPaper]:
+def load_ranking(conn: Conn, profile: str, announced_on: date) -> list[RankedPaper]:
     rows = conn.execute(
         "SELECT r.rank, r.score, r.components, r.forced, r.version AS ann_version, r.ann_on, "
         "r.ann_type, r.ann_category, p.* FROM rankings AS r "
@@ -136,13 +137,13 @@ def load_ranking(conn: sqlite3.Connection, profile: str, announced_on: date) -> 
     return result
 
 
-def ranking_days(conn: sqlite3.Connection, profile: str) -> list[date]:
+def ranking_days(conn: Conn, profile: str) -> list[date]:
     rows = conn.execute(
         "SELECT announced_on FROM digests WHERE profile = ? ORDER BY announced_on", (profile,)
     )
     return [d for row in rows if (d := text_day(row[0])) is not None]
 
 
-def ranking_profiles(conn: sqlite3.Connection) -> list[str]:
+def ranking_profiles(conn: Conn) -> list[str]:
     rows = conn.execute("SELECT DISTINCT profile FROM digests ORDER BY profile")
     return [row[0] for row in rows]

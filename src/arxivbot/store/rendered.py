@@ -7,16 +7,16 @@ The caller decides whether a row is still good (its ``renderer`` and ``text_hash
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from arxivbot.models import SummaryKey
 from arxivbot.store.api import RenderedSummary
+from arxivbot.store.conn import Conn
 
 _CHUNK = 500
 
 
-def get_rendered(conn: sqlite3.Connection, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
+def get_rendered(conn: Conn, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
     """Every stored rendering (any variant, any renderer version) of the summaries ``keys``."""
     wanted = set(keys)
     ids = sorted({key.arxiv_id for key in wanted})
@@ -36,7 +36,7 @@ def get_rendered(conn: sqlite3.Connection, keys: Sequence[SummaryKey]) -> list[R
     return found
 
 
-def put_rendered(conn: sqlite3.Connection, items: Iterable[RenderedSummary]) -> None:
+def put_rendered(conn: Conn, items: Iterable[RenderedSummary]) -> None:
     """Store renderings, replacing an older one of the same summary and variant."""
     conn.executemany(
         "INSERT INTO rendered_summaries (arxiv_id, version, model, prompt_hash, language, "

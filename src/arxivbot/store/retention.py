@@ -16,10 +16,10 @@ whole file and needs exclusive access, so it is a separate, explicit step.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from arxivbot.store.conn import Conn
 from arxivbot.store.search import fts_remove
 
 _PROTECTED = """
@@ -46,7 +46,7 @@ def kept_days(retention_days: int, *, shown_days: int, lookback_days: int) -> in
     return max(retention_days, shown_days, lookback_days)
 
 
-def prune(conn: sqlite3.Connection, keep_days: int, today: date) -> int:
+def prune(conn: Conn, keep_days: int, today: date) -> int:
     """Delete what fell out of the window (inside a transaction); return rows deleted."""
     if keep_days <= 0:
         return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from arxivbot.models import DayStats, RunReport, RunStatus, StageIssue
 from arxivbot.store.api import RunRecord
 from arxivbot.store.codec import day_text, dt_text, must_dt, text_day, text_dt
+from arxivbot.store.conn import Conn
 
 RUNNING = "running"
 KILLED = "killed"
@@ -67,7 +67,7 @@ def report_from_json(text: str) -> RunReport:
     )
 
 
-def start_run(conn: sqlite3.Connection, kind: str, started_at: datetime) -> int:
+def start_run(conn: Conn, kind: str, started_at: datetime) -> int:
     """Record a new run. Callers hold the run lock, so a row still "running" belongs to a
     process that died (SIGKILL, power loss): it is closed as "killed" first."""
     conn.execute(
@@ -82,7 +82,7 @@ def start_run(conn: sqlite3.Connection, kind: str, started_at: datetime) -> int:
     return run_id
 
 
-def finish_run(conn: sqlite3.Connection, report: RunReport, kind: str) -> None:
+def finish_run(conn: Conn, report: RunReport, kind: str) -> None:
     """Record the outcome; a report whose run was never started gets a new row."""
     values = (
         dt_text(report.finished_at),
@@ -94,15 +94,21 @@ def finish_run(conn: sqlite3.Connection, report: RunReport, kind: str) -> None:
         "UPDATE runs SET finished_at=?, status=?, announced_on=?, report=? WHERE id=?",
         (*values, report.run_id),
     )
-    if cursor.rowcount == 0:
+    if cursor.rowcount == 0 and report.run_id:
         conn.execute(
             "INSERT INTO runs (id, kind, started_at, finished_at, status, announced_on, report) "
             "VALUES (?,?,?,?,?,?,?)",
-            (report.run_id or None, kind, dt_text(report.started_at), *values),
+            (report.run_id, kind, dt_text(report.started_at), *values),
+        )
+    elif cursor.rowcount == 0:  # no id: the database numbers it (an identity on Postgres)
+        conn.execute(
+            "INSERT INTO runs (kind, started_at, finished_at, status, announced_on, report) "
+            "VALUES (?,?,?,?,?,?)",
+            (kind, dt_text(report.started_at), *values),
         )
 
 
-def _record(row: sqlite3.Row) -> RunRecord:
+def _record(row: Any) -> RunRecord:
     return RunRecord(
         run_id=row["id"],
         kind=row["kind"],
@@ -114,15 +120,15 @@ def _record(row: sqlite3.Row) -> RunRecord:
     )
 
 
-def last_run(conn: sqlite3.Connection, kind: str, status: str | None) -> RunRecord | None:
+def last_run(conn: Conn, kind: str, status: str | None) -> RunRecord | None:
     row = conn.execute(
-        "SELECT * FROM runs WHERE kind = ?1 AND (?2 IS NULL OR status = ?2) "
+        "SELECT * FROM runs WHERE kind = ?1 AND (CAST(?2 AS TEXT) IS NULL OR status = ?2) "
         "ORDER BY started_at DESC, id DESC LIMIT 1",
         (kind, status),
     ).fetchone()
     return _record(row) if row else None
 
 
-def recent_runs(conn: sqlite3.Connection, limit: int) -> list[RunRecord]:
+def recent_runs(conn: Conn, limit: int) -> list[RunRecord]:
     rows = conn.execute("SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
     return [_record(row) for row in rows]

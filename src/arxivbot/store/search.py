@@ -27,6 +27,7 @@ from datetime import date
 from arxivbot.errors import ArxivBotError, QueryError
 from arxivbot.store.api import SearchFilters, SearchHit
 from arxivbot.store.codec import paper_from_row, text_day
+from arxivbot.store.conn import Conn
 
 HIGHLIGHT_OPEN = "**"  # snippet markers (Markdown bold); the text itself is untrusted
 HIGHLIGHT_CLOSE = "**"
@@ -60,8 +61,12 @@ class SearchTimeout(ArxivBotError):
 
 
 # -- keeping the index in sync ---------------------------------------------------------
-def fts_remove(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> None:
-    """Drop the indexed text of these papers (call *before* changing their text)."""
+def fts_remove(conn: Conn, paper_ids: Sequence[int]) -> None:
+    """Drop the indexed text of these papers (call *before* changing their text).
+
+    A no-op on PostgreSQL, whose ``tsvector`` triggers do this (see ``pg_schema.py``)."""
+    if not isinstance(conn, sqlite3.Connection):
+        return
     for start in range(0, len(paper_ids), _ID_CHUNK):
         chunk = paper_ids[start : start + _ID_CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -72,8 +77,10 @@ def fts_remove(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> None:
         )
 
 
-def fts_add(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> None:
-    """Index the current text of these papers (call *after* changing it)."""
+def fts_add(conn: Conn, paper_ids: Sequence[int]) -> None:
+    """Index the current text of these papers (call *after* changing it; SQLite only)."""
+    if not isinstance(conn, sqlite3.Connection):
+        return
     for start in range(0, len(paper_ids), _ID_CHUNK):
         chunk = paper_ids[start : start + _ID_CHUNK]
         marks = ",".join("?" * len(chunk))

@@ -320,8 +320,18 @@ class Store:
 
 def open_store(
     path: Path | str, *, clock: Clock = utc_now, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
-) -> Store:
-    """Open (creating and migrating if needed) the database at ``path``."""
+) -> StoreApi:
+    """Open (creating and migrating if needed) the store at ``path``: a SQLite file, or a
+    ``postgresql://`` URL (the ``postgres`` extra: psycopg 3 with a connection pool)."""
+    url = postgres_url(path)
+    if url is not None:
+        try:
+            from arxivbot.store.pg_store import PgStore
+        except ImportError as exc:
+            raise StoreError(
+                "a postgresql:// store needs psycopg", hint="pip install 'arxivbot[postgres]'"
+            ) from exc
+        return PgStore(url, clock=clock, timeout_s=busy_timeout_ms / 1000)
     db_path = Path(path).expanduser()
     if str(path) == ":memory:":
         raise StoreError("the store needs a file path (':memory:' cannot be shared by threads)")
@@ -334,6 +344,17 @@ def open_store(
                 hint="pass --db with a writable path",
             ) from exc
     return Store(db_path, clock=clock, busy_timeout_ms=busy_timeout_ms)
+
+
+def postgres_url(target: Path | str) -> str | None:
+    """``target`` as a PostgreSQL URL, or None for a file path. A URL that went through
+    ``Path()`` lost a slash (``postgresql:/host/db``); it is given back."""
+    text = str(target)
+    for scheme in ("postgresql:", "postgres:"):
+        if text.startswith(scheme):
+            rest = text[len(scheme) :].lstrip("/")
+            return f"postgresql://{rest}"
+    return None
 
 
 def _conforms(store: Store) -> StoreApi:

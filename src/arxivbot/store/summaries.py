@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from arxivbot.models import Summary, SummaryKey, SummarySource
 from arxivbot.store.codec import dt_text, must_dt
+from arxivbot.store.conn import Conn
 from arxivbot.store.search import fts_add, fts_remove
 
 _CHUNK = 500
 
 
-def _summary(row: sqlite3.Row) -> Summary:
+def _summary(row: Any) -> Summary:
     return Summary(
         key=SummaryKey(
             arxiv_id=row["arxiv_id"],
@@ -29,7 +30,7 @@ def _summary(row: sqlite3.Row) -> Summary:
     )
 
 
-def get_summary(conn: sqlite3.Connection, key: SummaryKey) -> Summary | None:
+def get_summary(conn: Conn, key: SummaryKey) -> Summary | None:
     row = conn.execute(
         "SELECT * FROM summaries WHERE arxiv_id=? AND version=? AND model=? "
         "AND prompt_hash=? AND language=?",
@@ -38,7 +39,7 @@ def get_summary(conn: sqlite3.Connection, key: SummaryKey) -> Summary | None:
     return _summary(row) if row else None
 
 
-def latest_summaries(conn: sqlite3.Connection, arxiv_ids: Sequence[str]) -> dict[str, Summary]:
+def latest_summaries(conn: Conn, arxiv_ids: Sequence[str]) -> dict[str, Summary]:
     """The newest summary of each paper (highest version, then newest)."""
     found: dict[str, Summary] = {}
     unique = sorted(set(arxiv_ids))
@@ -55,7 +56,7 @@ def latest_summaries(conn: sqlite3.Connection, arxiv_ids: Sequence[str]) -> dict
     return found
 
 
-def put_summary(conn: sqlite3.Connection, summary: Summary) -> None:
+def put_summary(conn: Conn, summary: Summary) -> None:
     """Store (or replace) a summary and re-index its paper's text (inside a transaction)."""
     key = summary.key
     row = conn.execute("SELECT id FROM papers WHERE arxiv_id=?", (key.arxiv_id,)).fetchone()

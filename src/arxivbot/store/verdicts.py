@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from arxivbot.models import JudgeVerdict
 from arxivbot.store.codec import dt_text, must_dt
+from arxivbot.store.conn import Conn
 
 _CHUNK = 400
 
 
 def get_verdicts(
-    conn: sqlite3.Connection,
+    conn: Conn,
     model: str,
     interests_hash: str,
     papers: Sequence[tuple[str, int]],
@@ -38,11 +38,12 @@ def get_verdicts(
     return found
 
 
-def put_verdicts(conn: sqlite3.Connection, verdicts: Iterable[JudgeVerdict]) -> None:
+def put_verdicts(conn: Conn, verdicts: Iterable[JudgeVerdict]) -> None:
     conn.executemany(
         "INSERT INTO judge_verdicts "
         "(arxiv_id, version, interests_hash, model, score, reason, created_at) "
-        "VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET score=excluded.score, "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT (arxiv_id, version, interests_hash, model) "
+        "DO UPDATE SET score=excluded.score, "
         "reason=excluded.reason, created_at=excluded.created_at",
         [
             (
