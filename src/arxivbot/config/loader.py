@@ -30,6 +30,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "ARXIVBOT_OAI_BASE": ("sources", "oai_base"),
     "ARXIVBOT_LLM_BASE": ("ai_summary", "base_url"),
     "ARXIVBOT_DB": ("store", "path"),
+    "ARXIVBOT_DB_URL": ("store", "url"),
     "ARXIVBOT_OUTPUT": ("output", "dir"),
 }
 

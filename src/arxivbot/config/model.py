@@ -81,6 +81,9 @@ class SourcesConfig(Section):
 
 class StoreConfig(Section):
     path: str = "data/arxivbot.sqlite3"  # ARXIVBOT_DB
+    # postgresql://user:pass@host/db (ARXIVBOT_DB_URL): a shared PostgreSQL store instead
+    # of the file; the password may be left to libpq ($PGPASSWORD, ~/.pgpass).
+    url: str = ""
     retention_days: int = Field(default=90, ge=0)  # 0 keeps everything
     cache_dir: str = "data/cache"
 

@@ -171,8 +171,10 @@ DESCRIPTIONS: dict[str, str] = {
     "sources.max_retries": "Retries on 429/5xx/connection errors (Retry-After honoured).",
     "sources.small_batch_ratio": "Flag a day with fewer papers than this share of the median.",
     "sources.extra_holidays": "Extra arXiv holidays (dates) for the announcement calendar.",
-    "store": "The SQLite store.",
-    "store.path": "Database file (env `ARXIVBOT_DB`).",
+    "store": "The store: a SQLite file, or a shared PostgreSQL database.",
+    "store.path": "Database file (env `ARXIVBOT_DB`); `--db` also takes a `postgresql://` URL.",
+    "store.url": "A `postgresql://` URL (env `ARXIVBOT_DB_URL`; the `postgres` extra); "
+    "set, it is used instead of `store.path`.",
     "store.retention_days": "Forget unranked papers older than N days (0: keep all); "
     "summaries, likes and kept papers are never pruned.",
     "store.cache_dir": "Downloaded PDFs/HTML cache.",
