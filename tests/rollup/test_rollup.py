@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,6 +115,15 @@ def test_cli_digest_week(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert again.returncode == 0 and (tmp_path / "out" / "weekly.html").read_text() == page
+    feed = (tmp_path / "out" / "weekly.atom").read_text()
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(feed)  # well-formed; one entry per period with a digest
+    entries = root.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}id") for e in entries] == [
+        "urn:arxivbot:rollup:default:2026-W25",
+        "urn:arxivbot:rollup:default:2026-W24",  # its (empty) digest day counts
+    ]
+    assert "Faster speculative decoding" in (entries[0].findtext(f"{atom}content") or "")
 
 
 def test_page_and_markdown_escape_hostile_titles() -> None:
