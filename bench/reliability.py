@@ -35,22 +35,22 @@ AREAS = {
 }
 ELSEWHERE = [
     ("path traversal (`/..`, `%2e%2e`, `%00`, `\\`), raw over TCP too",
-     "tests/publish/test_web_security.py::test_no_path_reaches_private_or_outside_files, "
-     "tests/publish/test_web_server.py::test_raw_traversal_requests_are_404"),
+     "tests/server/test_web_security.py::test_no_path_reaches_private_or_outside_files, "
+     "tests/server/test_web_server.py::test_raw_traversal_requests_are_404"),
     ("huge query strings / request lines (10 KB `q`, 2,000 parameters, 4 KB path)",
-     "tests/publish/test_web_security.py::test_huge_requests_are_refused_cleanly, "
-     "tests/publish/test_web_server.py::test_huge_request_line_is_refused"),
+     "tests/server/test_web_security.py::test_huge_requests_are_refused_cleanly, "
+     "tests/server/test_web_server.py::test_huge_request_line_is_refused"),
     ("bad parameters (`limit=-1`, `day=notadate`, malformed query `(`)",
-     "tests/publish/test_web_routes.py::test_api_papers_bad_params, "
+     "tests/server/test_web_routes.py::test_api_papers_bad_params, "
      "test_search_bad_params_are_400, test_api_paper_unknown_and_malformed"),
     ("missing / wrong admin token, no token configured",
-     "tests/publish/test_web_admin.py::test_refresh_is_off_without_a_token, "
+     "tests/server/test_web_admin.py::test_refresh_is_off_without_a_token, "
      "test_refresh_refuses_a_wrong_token"),
     ("secrets in `/config` and every response; credentials inside URLs",
-     "tests/publish/test_web_security.py::test_no_secret_in_any_response, "
+     "tests/server/test_web_security.py::test_no_secret_in_any_response, "
      "test_config_redacts_credentials_in_urls"),
     ("unexpected exception / unusable database → bare 500 / 503, no traceback",
-     "tests/publish/test_web_security.py::test_unexpected_error_is_a_bare_500, "
+     "tests/server/test_web_security.py::test_unexpected_error_is_a_bare_500, "
      "test_unusable_store_is_503_not_a_traceback"),
     ("429 without Retry-After: exponential backoff with jitter (fake clock)",
      "tests/sources/test_sources_http.py::test_429_without_retry_after_backs_off_exponentially"),

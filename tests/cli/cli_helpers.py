@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from arxivbot.cli import main
+from arxivbot.cli.main import main
 from support.arxiv_server import ArxivServer
 from support.fixtures import fixtures_dir
 

@@ -8,7 +8,7 @@ from datetime import date
 from rich.console import Console as RichConsole
 from rich.text import Text
 
-from arxivbot.cli_output import Console
+from arxivbot.cli.output import Console
 from arxivbot.models import Paper
 from arxivbot.store.api import SearchHit
 

@@ -69,12 +69,12 @@ def flags_in(script: str, command: str) -> set[str]:
 
 
 def _cli() -> Any:
-    """``arxivbot.cli``; skipped only while the module does not exist at all."""
-    if not (REPO / "src" / "arxivbot" / "cli.py").is_file():
-        pytest.skip("src/arxivbot/cli.py does not exist yet")
-    import arxivbot.cli
+    """``arxivbot.cli.main``; skipped only while the module does not exist at all."""
+    if not (REPO / "src" / "arxivbot" / "cli" / "main.py").is_file():
+        pytest.skip("src/arxivbot/cli/main.py does not exist yet")
+    import arxivbot.cli.main
 
-    return arxivbot.cli
+    return arxivbot.cli.main
 
 
 def cli_flags(command: str) -> set[str]:

@@ -22,7 +22,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from arxivbot.cli import EXIT_FOR_STATUS, main
+from arxivbot.cli.main import main
+from arxivbot.models import EXIT_CODES
 from support.arxiv_server import ArxivServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -268,7 +269,7 @@ def test_missing_key_is_exit_0_and_the_report_says_so(
 
 
 def test_every_exit_code_is_documented() -> None:
-    codes = {0, 1, 2, 3, 4, *EXIT_FOR_STATUS.values()}
+    codes = {0, 1, 2, 3, 4, *EXIT_CODES.values()}
     for path in (REPO / "README.md", REPO / "docs" / "deployment.md"):
         text = path.read_text(encoding="utf-8")
         line = next(p for p in text.split("\n\n") if p.startswith("Exit codes"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from e2e_helpers import feed_ids
 
-from arxivbot.cli import main
+from arxivbot.cli.main import main
 from support.arxiv_server import ArxivServer
 from support.fixtures import feed_path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from lxml import etree
 
-from arxivbot.cli import main
+from arxivbot.cli.main import main
 from arxivbot.config import DEFAULT_PROFILE
 from arxivbot.digest import FIRST
 from arxivbot.store import open_store

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from arxivbot.cli import main
+from arxivbot.cli.main import main
 from arxivbot.config import LoadedConfig, load_config
-from arxivbot.history import search_history
-from arxivbot.ingest import store_listing
+from arxivbot.app import search_history
+from arxivbot.app.ingest import store_listing
 from arxivbot.paths import Paths
 from arxivbot.rank.query import parse_query
 from arxivbot.sources.rss import parse_feed

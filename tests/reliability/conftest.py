@@ -27,9 +27,9 @@ from support.fixtures import fixtures_dir
 from support.llm_server import FakeLlm
 
 TESTS = Path(__file__).resolve().parents[1]
-for extra in (TESTS / "publish", TESTS / "reliability"):
+for extra in (TESTS / "server", TESTS / "reliability"):
     if str(extra) not in sys.path:
-        sys.path.append(str(extra))  # web_world (publish) is shared with the web tests
+        sys.path.append(str(extra))  # web_world (server) is shared with the web tests
 
 RESULTS_ENV = "ARXIVBOT_RELIABILITY_RESULTS"
 

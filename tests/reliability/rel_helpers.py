@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from arxivbot.cli import main
+from arxivbot.cli.main import main
 from arxivbot.models import RunReport
 from arxivbot.store import open_store
 from arxivbot.store.runs import report_from_json

@@ -1,7 +1,7 @@
 """Hostile input: markup in arXiv's fields, malformed configs, XML bombs, secrets.
 
 Requests to the web server with path traversal, huge query strings, bad parameters and
-missing/invalid admin tokens are covered in ``tests/publish/test_web_security.py``,
+missing/invalid admin tokens are covered in ``tests/server/test_web_security.py``,
 ``test_web_routes.py``, ``test_web_admin.py`` and ``test_web_server.py``; the report lists
 them. Here the whole product runs on hostile data end to end.
 """
@@ -35,7 +35,7 @@ from rel_helpers import (
 )
 
 from arxivbot.config import load_config
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 from support.arxiv_server import ArxivServer
 from support.httpserver import static
 from support.llm_server import FakeLlm, always, server_error

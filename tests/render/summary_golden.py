@@ -18,7 +18,7 @@ from render_samples import DAY1, GENERATED, make_paper, rank, summary
 
 from arxivbot.config import Config, Profile
 from arxivbot.models import DayStats, Digest
-from arxivbot.publish.notify_email import digest_email
+from arxivbot.notify.smtp import digest_email
 from arxivbot.render import render_readme
 from arxivbot.render.markdown import parse_summary
 from arxivbot.render.site import paper_view

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
 from arxivbot.errors import ArxivBotError
-from arxivbot.publish.web_api import StateDep, require_admin
+from arxivbot.server.api import StateDep, require_admin
 
 router = APIRouter()
 

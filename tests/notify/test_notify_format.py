@@ -7,9 +7,7 @@ from apprise.plugins.slack import NotifySlack
 from notify_helpers import HOSTILE_TITLE, digest
 
 from arxivbot.errors import NotifyError
-from arxivbot.publish.notify import expand_url, redact_url
-from arxivbot.publish.notify_email import parse_smtp_url
-from arxivbot.publish.notify_format import (
+from arxivbot.notify.format import (
     Style,
     escape,
     render_digest,
@@ -17,6 +15,8 @@ from arxivbot.publish.notify_format import (
     split_parts,
     tldr,
 )
+from arxivbot.notify.service import expand_url, redact_url
+from arxivbot.notify.smtp import parse_smtp_url
 
 
 def test_short_authors() -> None:

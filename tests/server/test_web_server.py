@@ -10,7 +10,7 @@ import httpx
 import pytest
 from web_world import CLOCK, World, shared_world
 
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 from support.live import uvicorn_server
 
 

@@ -1,6 +1,6 @@
 """The JSON API: papers, search, feedback. Pydantic models document it in OpenAPI.
 
-Bodies are cached per store generation (see :mod:`arxivbot.publish.cache`), so a
+Bodies are cached per store generation (see :mod:`arxivbot.server.cache`), so a
 repeated request costs a dictionary lookup and answers 304 to a conditional GET.
 """
 
@@ -18,10 +18,10 @@ from starlette.responses import Response
 
 from arxivbot.ids import parse_arxiv_id
 from arxivbot.models import Paper, RankedPaper, Summary
-from arxivbot.publish.cache import CachedBody, cached_response
-from arxivbot.publish.search_page import render_search_page
-from arxivbot.publish.state import ServerState
-from arxivbot.publish.web_limits import busy, read_capped_body
+from arxivbot.server.cache import CachedBody, cached_response
+from arxivbot.server.limits import busy, read_capped_body
+from arxivbot.server.search_page import render_search_page
+from arxivbot.server.state import ServerState
 from arxivbot.store.api import SearchFilters, SearchHit
 from arxivbot.store.search import SearchTimeout
 

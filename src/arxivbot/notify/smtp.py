@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest
-from arxivbot.publish.notify_format import (
+from arxivbot.notify.format import (
     PaperItem,
     counts_line,
     digest_title,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from arxivbot.app.starter import PROVIDERS, StarterOptions
 from arxivbot.categories import CATEGORY_NAMES
-from arxivbot.starter import PROVIDERS, StarterOptions
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:

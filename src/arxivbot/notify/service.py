@@ -26,14 +26,20 @@ from arxivbot.config.profiles import Profile, resolve_profiles
 from arxivbot.deadline import Deadline
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
-from arxivbot.publish.notify_channels import (
+from arxivbot.notify.chat import (
     chat_sender,
     expand_url,
     redact_url,
     scrub,
     url_secrets,
 )
-from arxivbot.publish.notify_email import (
+from arxivbot.notify.format import (
+    Style,
+    digest_title,
+    no_announcement_text,
+    render_digest,
+)
+from arxivbot.notify.smtp import (
     EmailContent,
     date_header,
     digest_email,
@@ -41,12 +47,6 @@ from arxivbot.publish.notify_email import (
     notice_email,
     parse_smtp_url,
     send_email,
-)
-from arxivbot.publish.notify_format import (
-    Style,
-    digest_title,
-    no_announcement_text,
-    render_digest,
 )
 from arxivbot.store.api import StoreApi
 

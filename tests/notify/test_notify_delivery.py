@@ -10,7 +10,7 @@ import pytest
 from notify_helpers import DAY, HOSTILE_TITLE, NOW, config, digest, mail_url
 
 from arxivbot.clock import fixed_clock
-from arxivbot.publish.notify import notify_digests, notify_no_announcement, send_test
+from arxivbot.notify.service import notify_digests, notify_no_announcement, send_test
 from arxivbot.store import open_store
 from arxivbot.store.api import StoreApi
 from support.httpserver import LocalServer, Reply, sequence, static

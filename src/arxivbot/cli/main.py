@@ -1,7 +1,10 @@
 """The ``arxivbot`` command line: each command parses options, calls one library function, prints.
 
 Exit codes: 0 done (also "no announcement today"), 1 the run failed, 2 bad config or
-usage, 3 another run holds the lock, 4 finished but you must act (e.g. the LLM key is refused).
+usage, 3 another run holds the lock, 4 finished but you must act (e.g. the LLM key is refused),
+5 cut short (what was done is published). A command's status carries its code
+(``RunStatus.exit_code``, one map in :mod:`arxivbot.models`); an error carries its own
+(``ArxivBotError.exit_code``).
 """
 
 from __future__ import annotations
@@ -14,20 +17,17 @@ from typing import Any, TypeVar
 
 import click
 
-from arxivbot import ops
-from arxivbot.cli_common import ArxivbotGroup, Context, parse_day, with_context
-from arxivbot.cli_output import Console, print_report
+from arxivbot import app
+from arxivbot.cli.agent import mcp
+from arxivbot.cli.context import ArxivbotGroup, Context, parse_day, with_context
+from arxivbot.cli.export import export
+from arxivbot.cli.output import Console, print_report
+from arxivbot.cli.rollup import digest
+from arxivbot.cli.zotero import zotero
 from arxivbot.errors import ConfigError
+from arxivbot.models import RunReport
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_FOR_STATUS = {
-    "ok": 0,
-    "partial": 0,  # some papers failed; they are retried by the next run
-    "no-announcement": 0,
-    "dry-run": 0,
-    "failed": 1,
-    "incomplete": 5,  # cut short (run deadline, LLM unreachable); what was done is published
-}
 
 
 @click.group(cls=ArxivbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,7 +55,7 @@ def run(
 ) -> None:
     """Fetch the latest announcement, rank, summarise, and publish the digest."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    options = ops.RunOptions(
+    options = app.RunOptions(
         db_path=paths.db,
         output_dir=paths.output,
         day=parse_day(day),
@@ -66,9 +66,9 @@ def run(
         catch_up=not no_catch_up,
     )
     with console.progress() as sink:
-        report = ops.run_pipeline(loaded, options, progress=sink)
+        report = app.run_pipeline(loaded, options, progress=sink)
     print_report(console, report)
-    sys.exit(4 if report.status == "needs-action" else EXIT_FOR_STATUS.get(report.status, 1))
+    sys.exit(report.status.exit_code)
 
 
 @main.command()
@@ -78,8 +78,8 @@ def fetch(
 ) -> None:
     """Fetch the latest announcement into the store (no ranking, no outputs)."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    listing = ops.fetch_latest(loaded, paths)
-    console.line(ops.describe_listing(listing))
+    listing = app.fetch_latest(loaded, paths)
+    console.line(app.describe_listing(listing))
 
 
 @main.command()
@@ -91,7 +91,7 @@ def rank(
 ) -> None:
     """Rank a stored announcement day for every profile and show the top papers."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    outcome = ops.rank_stored(loaded, paths, parse_day(day))
+    outcome = app.rank_stored(loaded, paths, parse_day(day))
     console.ranking(outcome)
 
 
@@ -109,9 +109,9 @@ def summarize(
     """Summarise stored papers with the configured LLM (paid once per paper)."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     with console.progress() as sink:
-        result = ops.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
+        result = app.summarize_stored(loaded, paths, parse_day(day), ids, force, sink)
     console.notes(result.notes, result.issues)
-    sys.exit(4 if result.fatal else 5 if result.stopped else 0)
+    sys.exit(result.status.exit_code)
 
 
 @main.command()
@@ -121,7 +121,7 @@ def render(
 ) -> None:
     """Write README, papers.json, feeds and the static site from the store."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    written = ops.render_outputs(loaded, paths)
+    written = app.render_outputs(loaded, paths)
     console.line(f"wrote {len(written)} files into {paths.output}")
 
 
@@ -140,16 +140,14 @@ def backfill(
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
     first, last = parse_day(start), parse_day(end)
     assert first is not None and last is not None
-    plan = ops.plan_backfill(loaded, paths, first, last)
+    plan = app.plan_backfill(loaded, paths, first, last)
     console.line(plan.describe())
     if not yes and sys.stdin.isatty() and not click.confirm("Start?", default=True):
         return
     with console.progress() as sink:
-        report = ops.backfill(loaded, paths, plan, progress=sink)
+        report = app.backfill(loaded, paths, plan, progress=sink)
     console.line(report.describe())
-    # Days that failed are retried by the next backfill; only a backfill that filled
-    # nothing at all is a failure.
-    sys.exit(1 if report.issues and not report.filled else 0)
+    sys.exit(report.status.exit_code)  # failed only when nothing at all was filled
 
 
 @main.command()
@@ -171,12 +169,12 @@ def search(
 ) -> None:
     """Search the stored history (query language or free text)."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    hits = ops.search_history(
+    hits = app.search_history(
         loaded, paths, query, parse_day(start), parse_day(end), category, limit
     )
     if as_json:
         for hit in hits:
-            click.echo(json.dumps(ops.hit_json(hit), ensure_ascii=False))
+            click.echo(json.dumps(app.hit_json(hit), ensure_ascii=False))
     else:
         console.hits(hits)
 
@@ -194,10 +192,24 @@ def serve(
 ) -> None:
     """Serve the site, feeds, search and JSON API; run the pipeline on the schedule."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    console.line(
-        f"serving on http://{host or loaded.config.server.host}:{port or loaded.config.server.port}"
+    from arxivbot.server.app import serve as serve_app
+
+    server = loaded.config.server
+    console.line(f"serving on http://{host or server.host}:{port or server.port}")
+
+    def runner() -> RunReport:  # the server runs the same pipeline as `arxivbot run`
+        return app.run_pipeline(loaded, app.RunOptions(db_path=paths.db, output_dir=paths.output))
+
+    # The CLI wires the two wings: the server (above app/) is handed the run as a callable.
+    serve_app(
+        loaded,
+        db_path=paths.db,
+        output_dir=paths.output,
+        host=host or server.host,
+        port=port or server.port,
+        runner=runner,
+        scheduler=not no_scheduler and server.scheduler,
     )
-    ops.serve(loaded, paths, host=host, port=port, scheduler=not no_scheduler)
 
 
 @main.command()
@@ -207,9 +219,9 @@ def doctor(
 ) -> None:
     """Check config, environment, store and reachability; say what to fix."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    checks = ops.doctor(loaded, paths)
+    checks = app.doctor(loaded, paths)
     console.checks(checks)
-    sys.exit(0 if all(c.ok or not c.required for c in checks) else 1)
+    sys.exit(app.checks_status(checks).exit_code)
 
 
 def _feedback_command(value: int) -> Callable[..., None]:
@@ -222,7 +234,7 @@ def _feedback_command(value: int) -> Callable[..., None]:
         profile: str | None,
     ) -> None:
         loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-        for message in ops.feedback(loaded, paths, arxiv_ids, value, profile):
+        for message in app.feedback(loaded, paths, arxiv_ids, value, profile):
             console.line(message)
 
     return command
@@ -249,9 +261,9 @@ def notify(
 ) -> None:
     """Send the digest (or a test message) to the configured email/chat targets."""
     loaded, paths, console = ctx.loaded, ctx.paths, ctx.console
-    deliveries = ops.notify(loaded, paths, test=test_message, resend=resend, day=parse_day(day))
+    deliveries = app.notify(loaded, paths, test=test_message, resend=resend, day=parse_day(day))
     console.deliveries(deliveries)
-    sys.exit(0 if all(d.ok or d.skipped for d in deliveries) else 1)
+    sys.exit(app.deliveries_status(deliveries).exit_code)
 
 
 @main.command()
@@ -265,7 +277,7 @@ def notify(
 )
 def demo(folder: Path) -> None:
     """See arxivbot work: a sample day's digest, feeds and site, offline, no key needed."""
-    from arxivbot.demo import run_demo
+    from arxivbot.app.demo import run_demo
 
     console = Console()
     with console.progress() as sink:
@@ -280,7 +292,7 @@ def demo(folder: Path) -> None:
     console.line(f"  feeds    {result.output_dir / 'rss.xml'}, atom.xml, feed.json")
     console.line("next: 'arxivbot init' writes your config; put your LLM key in the variable")
     console.line("it names, then 'arxivbot run --config config.toml' fetches today's announcement")
-    sys.exit(EXIT_FOR_STATUS.get(result.report.status, 1))
+    sys.exit(result.report.status.exit_code)
 
 
 @main.command()
@@ -318,7 +330,7 @@ def init(
     force: bool,
 ) -> None:
     """Create a starter config, asking in a terminal or from flags."""
-    from arxivbot.cli_init import gather_starter_options
+    from arxivbot.cli.init import gather_starter_options
 
     console = Console()
     if ask and non_interactive:
@@ -336,8 +348,14 @@ def init(
         language=language,
         output=output,
     )
-    written = ops.write_starter(target, options, overwrite=force)
+    written = app.write_starter(target, options, overwrite=force)
     console.line(f"wrote {written}; next: arxivbot run --config {written}")
+
+
+main.add_command(mcp)  # cli/agent.py (issue 19)
+main.add_command(export)  # cli/export.py (issue 19)
+main.add_command(digest)  # cli/rollup.py (issue 19)
+main.add_command(zotero)  # cli/zotero.py (issue 19)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from arxivbot.cli_output import Console
+from arxivbot.cli.output import Console
 from arxivbot.config import LoadedConfig, load_config
 from arxivbot.errors import ArxivBotError
 from arxivbot.paths import Paths, resolve_paths

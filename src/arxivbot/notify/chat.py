@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import apprise
 
 from arxivbot.errors import NotifyError
-from arxivbot.publish.notify_format import Style
+from arxivbot.notify.format import Style
 
 ChatRenderer = Callable[[Style, int], tuple[str, ...]]
 

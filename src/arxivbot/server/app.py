@@ -28,16 +28,16 @@ from starlette.responses import Response
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, load_config
 from arxivbot.digest import load_history
-from arxivbot.publish.cache import CachedBody, cached_response, file_generation, mtime_of, safe_join
-from arxivbot.publish.errors import install_error_handlers
-from arxivbot.publish.middleware import RequestLimits, SecurityHeaders
-from arxivbot.publish.scheduler import Runner
-from arxivbot.publish.state import ServerState
-from arxivbot.publish.web_api import StateDep
-from arxivbot.publish.web_api import router as api_router
-from arxivbot.publish.web_ops import router as ops_router
 from arxivbot.render.feeds import FEED_PATHS, FeedFormat, FeedMeta, build_feed, feed_path
 from arxivbot.render.site import STATIC_FILES
+from arxivbot.server.admin import router as ops_router
+from arxivbot.server.api import StateDep
+from arxivbot.server.api import router as api_router
+from arxivbot.server.cache import CachedBody, cached_response, file_generation, mtime_of, safe_join
+from arxivbot.server.error_handlers import install_error_handlers
+from arxivbot.server.middleware import RequestLimits, SecurityHeaders
+from arxivbot.server.scheduler import Runner
+from arxivbot.server.state import ServerState
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from web_world import CLOCK, HOSTILE_ID, SECRET_URL_PART, World, shared_world
 
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 
 API_KEY = "sk-test-VERY-SECRET-KEY-0123"
 ADMIN_TOKEN = "admin-SECRET-token-4567"

@@ -12,9 +12,9 @@ from fastapi import HTTPException
 from arxivbot.clock import Clock
 from arxivbot.config import LoadedConfig, Profile, fetch_categories, resolve_profiles
 from arxivbot.models import RankedPaper, Summary
-from arxivbot.publish.cache import CachedBody, GenerationCache, store_generation
-from arxivbot.publish.scheduler import RunCoordinator, Runner, Scheduler
-from arxivbot.publish.web_limits import SearchGate
+from arxivbot.server.cache import CachedBody, GenerationCache, store_generation
+from arxivbot.server.limits import SearchGate
+from arxivbot.server.scheduler import RunCoordinator, Runner, Scheduler
 from arxivbot.store.api import StoreApi
 
 RankedDay = tuple[tuple[RankedPaper, Summary | None], ...]

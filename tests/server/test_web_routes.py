@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import CLOCK, DAYS, HOSTILE_ID, OLD_STYLE_ID, World, shared_world
 
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 
 CATEGORIES = ("cs.AI", "cs.CL", "cs.DC", "cs.LG")
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from web_world import CLOCK, NOW, World, build_world, shared_world
 
 from arxivbot.models import Summary, SummaryKey, SummarySource
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 from arxivbot.store import open_store
 
 CACHED_PATHS = [

@@ -14,8 +14,8 @@ from web_world import CLOCK, HOSTILE_ID, NOW, World, build_world, shared_world
 
 from arxivbot.errors import ConfigError, RunLockedError
 from arxivbot.models import DayStats, RunReport
-from arxivbot.publish import create_app
-from arxivbot.publish.scheduler import RunCoordinator, Scheduler, next_run_after
+from arxivbot.server import create_app
+from arxivbot.server.scheduler import RunCoordinator, Scheduler, next_run_after
 from arxivbot.store import open_store
 
 TOKEN = "correct horse battery staple"

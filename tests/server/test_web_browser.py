@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from web_world import CLOCK, World, build_world
 
-from arxivbot.publish import create_app
+from arxivbot.server import create_app
 from arxivbot.store import open_store
 from support.live import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
