@@ -26,8 +26,8 @@ from arxivbot.config.profiles import Profile, resolve_profiles
 from arxivbot.deadline import Deadline
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
+from arxivbot.notify.channels import Message, notifier_for
 from arxivbot.notify.chat import (
-    chat_sender,
     expand_url,
     redact_url,
     scrub,
@@ -39,15 +39,7 @@ from arxivbot.notify.format import (
     no_announcement_text,
     render_digest,
 )
-from arxivbot.notify.smtp import (
-    EmailContent,
-    date_header,
-    digest_email,
-    is_email_url,
-    notice_email,
-    parse_smtp_url,
-    send_email,
-)
+from arxivbot.notify.smtp import digest_email, notice_email
 from arxivbot.store.api import StoreApi
 
 logger = logging.getLogger(__name__)
@@ -97,15 +89,6 @@ class NotifyReport:
     def issues(self) -> tuple[StageIssue, ...]:
         """Failures as run-report issues (stage ``notify``, subject = target name)."""
         return tuple(StageIssue("notify", d.target, d.error) for d in self.failed)
-
-
-@dataclass(frozen=True)
-class _Message:
-    """One message, ready to render for whichever channel it goes to."""
-
-    title: str
-    email: Callable[[], EmailContent]
-    chat: Callable[[Style, int], tuple[str, ...]]
 
 
 # ---------------------------------------------------------------- public API
@@ -234,7 +217,7 @@ def targets_for(config: Config, profile: str) -> list[NotifyTarget]:
 
 def _deliver(
     target: NotifyTarget,
-    message: _Message,
+    message: Message,
     profile: str,
     day: date | None,
     clock: Clock,
@@ -250,10 +233,7 @@ def _deliver(
     try:
         url, secrets = expand_url(target.url)
         secrets += url_secrets(url)
-        if is_email_url(url):
-            send = _email_sender(url, message, clock)
-        else:
-            send = chat_sender(url, message.title, message.chat)
+        send = notifier_for(url).send(url, message, clock)
         for attempt in range(retries + 1):
             attempts = attempt + 1
             try:
@@ -306,29 +286,23 @@ def _within(send: Callable[[], str], deadline: Deadline) -> str:
     return str(box.get("sent", ""))
 
 
-def _email_sender(url: str, message: _Message, clock: Clock) -> Callable[[], str]:
-    smtp = parse_smtp_url(url)
-    content = message.email()
-    return lambda: send_email(smtp, content, when_header=date_header(clock()))
-
-
 # ---------------------------------------------------------------- helpers
 
 
-def _digest_message(digest: Digest, top_n: int, site_url: str) -> _Message:
+def _digest_message(digest: Digest, top_n: int, site_url: str) -> Message:
     def chat(style: Style, limit: int) -> tuple[str, ...]:
         return render_digest(digest, style, top_n=top_n, site_url=site_url, limit=limit).parts
 
-    return _Message(
+    return Message(
         digest_title(digest), lambda: digest_email(digest, top_n=top_n, site_url=site_url), chat
     )
 
 
-def _notice_message(subject: str, line: str) -> _Message:
+def _notice_message(subject: str, line: str) -> Message:
     def chat(_style: Style, _limit: int) -> tuple[str, ...]:
         return (line,)
 
-    return _Message(subject, lambda: notice_email(subject, line), chat)
+    return Message(subject, lambda: notice_email(subject, line), chat)
 
 
 def _serves(target: NotifyTarget, profile: str) -> bool:
