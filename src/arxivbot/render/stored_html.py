@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from arxivbot.models import Digest, Summary, SummaryKey
+from arxivbot.render import markdown, math
 from arxivbot.render.markdown import (
     FEED_HEADING_LEVEL,
     RENDERER_VERSION,
@@ -34,8 +36,15 @@ _RENDER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "latex2mathml")
 
 @cache
 def renderer_version() -> str:
-    """Our renderer's version plus the libraries' that shape its output."""
-    parts = [f"arxivbot-html {RENDERER_VERSION}"]
+    """Our renderer's version plus the libraries' that shape its output.
+
+    A hash of the rendering modules' source is part of it, so an edit of a rendering rule
+    renders every summary again even when nobody remembered to bump RENDERER_VERSION.
+    """
+    source = hashlib.sha256()
+    for module in (markdown, math):
+        source.update(Path(module.__file__ or "").read_bytes())
+    parts = [f"arxivbot-html {RENDERER_VERSION} {source.hexdigest()[:16]}"]
     for name in _RENDER_LIBRARIES:
         try:
             parts.append(f"{name} {version(name)}")
