@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -84,11 +85,16 @@ def test_digest_page_content(site: Path) -> None:
     assert "Q&A <item path, value>" in old.text_content()  # exactly as arXiv wrote it
 
 
+def _index_papers(root: Path) -> list[dict[str, Any]]:
+    data = json.loads((root / "search-index.json").read_text(encoding="utf-8"))
+    return [dict(zip(data["fields"], row, strict=True)) for row in data["papers"]]
+
+
 def test_search_index_covers_every_day(site: Path) -> None:
-    data = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    ids = {p["id"] for p in data["papers"]}
+    papers = _index_papers(site)
+    ids = {p["id"] for p in papers}
     assert ids == {"2512.03394", "2512.03383", "2512.09999", "hep-th/9901001", "2512.04752"}
-    fish = next(p for p in data["papers"] if p["id"] == "2512.09999")
+    fish = next(p for p in papers if p["id"] == "2512.09999")
     assert fish["days"] == ["2025-12-05", "2025-12-04"]
     script = (site / "search-index.js").read_text(encoding="utf-8")
     assert script.startswith("window.ARXIVBOT_SEARCH_INDEX = {")
@@ -97,13 +103,31 @@ def test_search_index_covers_every_day(site: Path) -> None:
 
 
 def test_search_index_has_earlier_abstract_words(site: Path) -> None:
-    data = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    vs_graph = next(p for p in data["papers"] if p["id"] == "2512.03394")
+    papers = _index_papers(site)
+    vs_graph = next(p for p in papers if p["id"] == "2512.03394")
     assert vs_graph["days"] == ["2025-12-04"]  # an earlier day only
     assert EARLY_ABSTRACT_WORD in vs_graph["abstract"]
-    assert all(
-        EARLY_ABSTRACT_WORD not in p["abstract"] for p in data["papers"] if p is not vs_graph
-    )
+    assert all(EARLY_ABSTRACT_WORD not in p["abstract"] for p in papers if p is not vs_graph)
+
+
+def test_search_index_keeps_days_rendered_by_earlier_runs(
+    tmp_path: Path, history: list[Digest], profile: Profile, config: Config, meta: FeedMeta
+) -> None:
+    """A run renders only the recent history; the index still covers older day pages."""
+    older, newer = sorted(history, key=lambda d: d.announced_on)
+    write_site(tmp_path, [older, newer], profile, config, meta)
+    write_site(tmp_path, [newer], profile, config, meta)  # the next run: older is past the horizon
+    papers = {p["id"]: p for p in _index_papers(tmp_path)}
+    assert papers["2512.03394"]["days"] == [older.announced_on.isoformat()]  # older day only
+    assert papers["2512.09999"]["days"] == [
+        newer.announced_on.isoformat(),
+        older.announced_on.isoformat(),
+    ]
+    archive = (tmp_path / "days" / "index.html").read_text(encoding="utf-8")
+    assert older.announced_on.isoformat() in archive
+    (tmp_path / "days" / f"{older.announced_on.isoformat()}.html").unlink()  # page gone: day gone
+    write_site(tmp_path, [newer], profile, config, meta)
+    assert "2512.03394" not in {p["id"] for p in _index_papers(tmp_path)}
 
 
 def test_script_safe_json() -> None:
@@ -123,7 +147,8 @@ def test_hostile_content_is_escaped(
             for name, value in element.attrib.items():
                 assert not any(m in f"{name}={value}".lower() for m in MARKERS), (page, name)
         scripts = {src.removeprefix("../") for src in tree.xpath("//script/@src")}
-        own = {"search-index.js", "static/search.js", "static/server.js", "static/feedback.js"}
+        own = {"static/query.js", "static/search.js", "static/server.js", "static/feedback.js",
+               "static/reader.js"}  # fmt: skip
         assert scripts <= own, page
     index = lxml.html.fromstring((tmp_path / "index.html").read_bytes())
     assert len(index.xpath("//article")) == 2

@@ -8,7 +8,6 @@ browsers block fetch() of local files opened via ``file://``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,10 +24,17 @@ from arxivbot.ids import ArxivId
 from arxivbot.models import DayStats, Digest, RankedPaper, Summary, SummarySource
 from arxivbot.render.feeds import FeedMeta
 from arxivbot.render.markdown import clean_text, markdown_to_safe_html
+from arxivbot.render.site_index import (
+    WrittenIndex,
+    script_safe_json,
+    search_index,
+    write_search_index,
+)
 from arxivbot.render.stats import site_charts
 from arxivbot.render.templating import environment, summary_label
 
-STATIC_FILES = ("style.css", "search.js", "feedback.js")
+STATIC_FILES = ("style.css", "query.js", "search.js", "feedback.js", "reader.js")
+__all__ = ["STATIC_FILES", "paper_stem", "script_safe_json", "search_index", "write_site"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ class _SiteWriter:
                 root=root,
                 site_title=self.meta.title,
                 generated_at=self.meta.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                # several profiles: each site lives one folder down, the landing page above
+                all_profiles=bool(self.profile.output_subdir),
+                feed_categories=self.profile.categories,
                 **context,
             )
         )
@@ -113,9 +122,9 @@ def write_site(
     digests = sorted(history, key=lambda d: d.announced_on, reverse=True)
     writer = _SiteWriter(out_dir, meta, profile)
     _write_static(writer)
-    _write_digest_pages(writer, digests, profile, notice)
+    index = _write_search(writer, digests)
+    _write_digest_pages(writer, digests, profile, notice, index)
     _write_paper_pages(writer, digests)
-    _write_search(writer, digests)
     charts = site_charts(digests, all_days_stats)
     total = sum(len(d.papers) for d in digests)
     writer.page("stats.html", "stats.html", charts=charts, total_papers=total,
@@ -141,7 +150,11 @@ def _day_href(day: date, root: str) -> str:
 
 
 def _write_digest_pages(
-    writer: _SiteWriter, digests: list[Digest], profile: Profile, notice: str | None
+    writer: _SiteWriter,
+    digests: list[Digest],
+    profile: Profile,
+    notice: str | None,
+    index: WrittenIndex,
 ) -> None:
     common = {"profile_name": profile.name, "categories": ", ".join(profile.categories)}
     latest = digests[0] if digests else None
@@ -167,10 +180,8 @@ def _write_digest_pages(
             else None,
             **common,
         )
-    days = [
-        DayLink(f"{d.announced_on.isoformat()}.html", d.announced_on.isoformat(), len(d.papers))
-        for d in digests
-    ]
+    # every day with a page, earlier runs' too (the search index remembers them)
+    days = [DayLink(f"{d.day}.html", d.day, d.count) for d in index.days]
     writer.page("days/index.html", "days.html", days=days)
 
 
@@ -188,42 +199,11 @@ def _write_paper_pages(writer: _SiteWriter, digests: list[Digest]) -> None:
         writer.page(f"papers/{view.stem}.html", "paper.html", item=view, appearances=appearances)
 
 
-def search_index(digests: Sequence[Digest]) -> dict[str, Any]:
-    """Every paper of every day: the data the client-side search runs over."""
-    papers: dict[str, dict[str, Any]] = {}
-    for digest in sorted(digests, key=lambda d: d.announced_on, reverse=True):
-        for ranked in digest.papers:
-            paper = ranked.paper
-            entry = papers.get(paper.arxiv_id)
-            if entry is not None:
-                entry["days"].append(digest.announced_on.isoformat())
-                continue
-            papers[paper.arxiv_id] = {
-                "id": paper.arxiv_id,
-                "stem": paper_stem(paper.arxiv_id),
-                "title": clean_text(paper.title, limit=500),
-                "authors": [clean_text(a, limit=200) for a in paper.authors[:50]],
-                "abstract": clean_text(paper.abstract, limit=5_000),
-                "categories": list(paper.categories),
-                "days": [digest.announced_on.isoformat()],
-                "score": round(ranked.score, 2),
-            }
-    return {"version": 1, "papers": list(papers.values())}
-
-
-def script_safe_json(value: object) -> str:
-    """JSON that cannot end a ``<script>`` element or start an HTML comment/entity."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
-        text = text.replace(char, escaped)
-    return text
-
-
-def _write_search(writer: _SiteWriter, digests: list[Digest]) -> None:
-    index = search_index(digests)
-    data = script_safe_json(index)
-    writer.written.append(atomic_write_text(writer.out_dir / "search-index.json", data + "\n"))
-    script = f"window.ARXIVBOT_SEARCH_INDEX = {data};\n"
-    writer.written.append(atomic_write_text(writer.out_dir / "search-index.js", script))
-    writer.page("search.html", "search.html", count=len(index["papers"]), day_count=len(digests))
+def _write_search(writer: _SiteWriter, digests: list[Digest]) -> WrittenIndex:
+    written = write_search_index(writer.out_dir, digests)
+    writer.written.extend(written.paths)
+    first = written.days[-1].day if written.days else ""
+    last = written.days[0].day if written.days else ""
+    writer.page("search.html", "search.html", count=written.papers, day_count=len(written.days),
+                first_day=first, last_day=last)  # fmt: skip
+    return written

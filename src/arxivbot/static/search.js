@@ -1,45 +1,50 @@
-/* Client-side search over search-index.js (a global, works from file://) or
-   search-index.json (fetched). Results are built with textContent only: no HTML from data. */
+/* The static site's search: the query language (query.js) over the prebuilt index of every
+   generated day. The index is loaded only here, and only once there is something to search:
+   search-index.js (a script that sets a global: works from file://, where fetch() of a local
+   file is refused). Results are built with textContent only: no HTML from the data. The URL
+   (?q=&cat=&from=&to=&summary=1) is the shareable form of a search. */
 (function () {
   "use strict";
+  var Q = window.ArxivbotQuery;
+  var script = document.currentScript;
+  var indexSrc = (script && script.getAttribute("data-index")) || "search-index.js";
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-input");
+  var category = document.getElementById("search-category");
+  var from = document.getElementById("search-from");
+  var to = document.getElementById("search-to");
+  var summary = document.getElementById("search-summary");
   var statusLine = document.getElementById("search-status");
+  var errorBox = document.getElementById("search-error");
   var list = document.getElementById("search-results");
-  var MAX_RESULTS = 100;
+  var more = document.getElementById("search-more");
+  var PAGE = 50;
+  var papers = null;
+  var loading = null;
+  var shown = [];
+  var showing = 0;
 
-  function words(text) {
-    return (text || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
-      .split(/[^\p{L}\p{N}.\/-]+/u).filter(function (w) { return w.length > 0; });
-  }
-
-  function prepare(index) {
-    return index.papers.map(function (paper) {
-      var hay = [paper.id, paper.title, paper.authors.join(" "), paper.abstract,
-                 paper.categories.join(" "), paper.days.join(" ")].join(" ");
-      paper._haystack = " " + words(hay).join(" ") + " ";
-      paper._title = " " + words(paper.title).join(" ") + " ";
+  function rows(index) {
+    var fields = index.fields;
+    return index.papers.map(function (row) {
+      var paper = {};
+      fields.forEach(function (name, i) { paper[name] = row[i]; });
       return paper;
     });
   }
 
-  function search(papers, query) {
-    var terms = words(query);
-    if (terms.length === 0) { return []; }
-    var hits = [];
-    papers.forEach(function (paper) {
-      var score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var term = terms[i];
-        if (paper._haystack.indexOf(" " + term) === -1) { return; }
-        score += paper._title.indexOf(" " + term) !== -1 ? 3 : 1;
-      }
-      hits.push({ paper: paper, score: score });
-    });
-    hits.sort(function (a, b) {
-      return b.score - a.score || (b.paper.days[0] || "").localeCompare(a.paper.days[0] || "");
-    });
-    return hits.slice(0, MAX_RESULTS);
+  /* Load the index once (a <script> element: the same code path over http and file://). */
+  function load() {
+    if (loading) { return loading; }
+    loading = new Promise(function (resolve, reject) {
+      if (window.ARXIVBOT_SEARCH_INDEX) { resolve(window.ARXIVBOT_SEARCH_INDEX); return; }
+      var tag = document.createElement("script");
+      tag.src = indexSrc;
+      tag.onload = function () { resolve(window.ARXIVBOT_SEARCH_INDEX); };
+      tag.onerror = function () { reject(new Error("index")); };
+      document.head.appendChild(tag);
+    }).then(function (index) { papers = rows(index); return papers; });
+    return loading;
   }
 
   function el(tag, className, text) {
@@ -49,52 +54,166 @@
     return node;
   }
 
-  function show(papers, query) {
+  /* Text with <mark>s around the query's matches (positions from query.js, text nodes only). */
+  function marked(tag, className, terms, text) {
+    var node = el(tag, className);
+    var found = Q.highlights(terms, text);
+    var last = 0;
+    found.spans.forEach(function (span) {
+      if (span[0] < last) { return; }
+      node.appendChild(document.createTextNode(found.text.slice(last, span[0])));
+      node.appendChild(el("mark", "", found.text.slice(span[0], span[1])));
+      last = span[1];
+    });
+    node.appendChild(document.createTextNode(found.text.slice(last)));
+    return node;
+  }
+
+  function snippet(terms, abstract) {
+    var found = Q.highlights(terms, abstract);
+    var start = found.spans.length ? Math.max(0, found.spans[0][0] - 120) : 0;
+    var text = found.text.slice(start, start + 320);
+    return (start > 0 ? "\u2026" : "") + text + (start + 320 < found.text.length ? "\u2026" : "");
+  }
+
+  function facetsOf() {
+    return {
+      category: category.value.trim().toLowerCase(),
+      from: from.value, to: to.value, summary: summary.checked
+    };
+  }
+
+  function passes(paper, facets) {
+    if (facets.summary && !paper.summary) { return false; }
+    if (facets.from && !paper.days.some(function (d) { return d >= facets.from; })) { return false; }
+    if (facets.to && !paper.days.some(function (d) { return d <= facets.to; })) { return false; }
+    if (facets.category) {
+      var wanted = facets.category.replace(/\*$/, "");
+      var prefix = wanted !== facets.category;
+      return paper.categories.some(function (c) {
+        var low = c.toLowerCase();
+        return prefix ? low.indexOf(wanted) === 0 : low === wanted;
+      });
+    }
+    return true;
+  }
+
+  /* Like the ranking: each positive term found adds its weight, half again in the title. */
+  function score(terms, doc) {
+    var total = 0;
+    terms.forEach(function (term) {
+      var where = Q.termFields(term, doc);
+      if (where.length) { total += term.weight * (where.indexOf("title") >= 0 ? 1.5 : 1); }
+    });
+    return total;
+  }
+
+  function search(text, facets) {
+    var root = Q.parse(text);
+    var terms = Q.positiveTerms(root);
+    if (terms.length === 0) {
+      throw new Q.QueryError("a search needs at least one term that is not negated", "", 0);
+    }
+    var hits = [];
+    papers.forEach(function (paper) {
+      if (!passes(paper, facets)) { return; }
+      var doc = Q.document(paper);
+      if (Q.evaluate(root, doc)) { hits.push({ paper: paper, score: score(terms, doc) }); }
+    });
+    hits.sort(function (a, b) {
+      return b.score - a.score || b.paper.days[0].localeCompare(a.paper.days[0]) ||
+        b.paper.score - a.paper.score;
+    });
+    return { hits: hits, terms: terms };
+  }
+
+  function item(hit, terms) {
+    var p = hit.paper;
+    var li = el("li", "result");
+    var link = marked("a", "result-title", terms, p.title);
+    link.href = "papers/" + encodeURIComponent(p.stem) + ".html";
+    li.appendChild(link);
+    li.appendChild(el("div", "result-meta",
+      p.authors.slice(0, 6).join(", ") + (p.authors.length > 6 ? " et al." : "") +
+      " \u00b7 " + p.categories.join(", ") + " \u00b7 " + p.days[0] + " \u00b7 score " + p.score +
+      (p.summary ? " \u00b7 summarised" : "")));
+    li.appendChild(marked("p", "result-snippet", terms, snippet(terms, p.abstract)));
+    return li;
+  }
+
+  function showMore(terms) {
+    shown.slice(showing, showing + PAGE).forEach(function (hit) { list.appendChild(item(hit, terms)); });
+    showing = Math.min(shown.length, showing + PAGE);
+    more.hidden = showing >= shown.length;
+  }
+
+  function run(text) {
     list.textContent = "";
-    if (!query.trim()) {
-      statusLine.textContent = "Search " + papers.length + " papers.";
+    errorBox.hidden = true;
+    more.hidden = true;
+    serverLinks(text);
+    if (!text.trim()) { statusLine.textContent = ""; return; }
+    var result;
+    try {
+      result = search(text, facetsOf());
+    } catch (err) {
+      if (!(err instanceof Q.QueryError)) { throw err; }
+      errorBox.textContent = String(err);
+      errorBox.hidden = false;
+      statusLine.textContent = "";
       return;
     }
-    var hits = search(papers, query);
-    statusLine.textContent = hits.length + (hits.length === 1 ? " paper matches" : " papers match") +
-      " \u201c" + query + "\u201d.";
-    hits.forEach(function (hit) {
-      var p = hit.paper;
-      var item = el("li", "result");
-      var link = el("a", "result-title", p.title);
-      link.href = "papers/" + encodeURIComponent(p.stem) + ".html";
-      item.appendChild(link);
-      var meta = el("div", "result-meta",
-        p.authors.slice(0, 6).join(", ") + (p.authors.length > 6 ? " et al." : "") +
-        " \u00b7 " + p.categories.join(", ") + " \u00b7 " + p.days[0] + " \u00b7 score " + p.score);
-      item.appendChild(meta);
-      var abstract = p.abstract.length > 280 ? p.abstract.slice(0, 280) + "\u2026" : p.abstract;
-      item.appendChild(el("p", "result-snippet", abstract));
-      list.appendChild(item);
-    });
+    shown = result.hits;
+    showing = 0;
+    statusLine.textContent = shown.length + (shown.length === 1 ? " paper matches" : " papers match") +
+      " \u201c" + text + "\u201d.";
+    more.onclick = function () { showMore(result.terms); };
+    showMore(result.terms);
   }
 
-  function start(index) {
-    var papers = prepare(index);
+  /* Under `arxivbot serve` (static/server.js says so): the full history and a search feed. */
+  function serverLinks(text) {
+    var server = window.arxivbotServer;
+    if (!server || !server.search) { return; }
+    var query = new URLSearchParams({ q: text }).toString();
+    document.getElementById("search-server").hidden = false;
+    document.getElementById("search-server-link").href = server.search + "?" + query;
+    document.getElementById("search-subscribe").hidden = !text.trim();
+    document.getElementById("search-feed").href = server.search + "/atom?" + query;
+  }
+
+  function fromUrl() {
     var params = new URLSearchParams(window.location.search);
-    var initial = params.get("q") || "";
-    input.value = initial;
-    show(papers, initial);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var url = new URL(window.location.href);
-      url.searchParams.set("q", input.value);
-      try { window.history.replaceState(null, "", url.toString()); } catch (e) { /* file:// */ }
-      show(papers, input.value);
-    });
-    input.addEventListener("input", function () { show(papers, input.value); });
+    input.value = params.get("q") || "";
+    category.value = params.get("cat") || "";
+    from.value = params.get("from") || "";
+    to.value = params.get("to") || "";
+    summary.checked = params.get("summary") === "1";
   }
 
-  if (window.ARXIVBOT_SEARCH_INDEX) {
-    start(window.ARXIVBOT_SEARCH_INDEX);
-  } else {
-    fetch("search-index.json").then(function (r) { return r.json(); }).then(start, function () {
+  function toUrl() {
+    var url = new URL(window.location.href);
+    var pairs = [["q", input.value], ["cat", category.value], ["from", from.value], ["to", to.value],
+                 ["summary", summary.checked ? "1" : ""]];
+    pairs.forEach(function (pair) {
+      if (pair[1]) { url.searchParams.set(pair[0], pair[1]); } else { url.searchParams.delete(pair[0]); }
+    });
+    try { window.history.replaceState(null, "", url.toString()); } catch (e) { /* file:// */ }
+  }
+
+  function go() {
+    load().then(function () { run(input.value); }, function () {
       statusLine.textContent = "The search index could not be loaded.";
     });
   }
+
+  fromUrl();
+  serverLinks(input.value);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    toUrl();
+    go();
+  });
+  input.addEventListener("focus", load, { once: true });
+  if (input.value) { go(); }
 }());
