@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from arxivbot.config import Config, Profile
 from arxivbot.deadline import Deadline
 from arxivbot.digest import ALL_TYPES, FIRST
 from arxivbot.models import Announcement, Listing, Paper, RunStatus, Stage
-from arxivbot.rank import RankContext, RankResult, rank_day
+from arxivbot.rank import Collection, RankContext, RankResult, rank_day
 from arxivbot.store.api import StoreApi
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def rank_one_day(ctx: RunContext, day: date, listing: Listing | None = None) -> 
     for profile in ctx.profiles:
         mine = [(p, a) for p, a in candidates if set(profile.categories) & set(p.categories)]
         mine = _drop_recently_shown(store, config, profile, day, mine)
-        context, semantic_notes = _rank_context(ctx, profile)
+        context, semantic_notes = _rank_context(ctx, profile, day)
         judge, client, judge_note = (
             (None, None, "")
             if dry_run
@@ -107,9 +108,11 @@ def _drop_recently_shown(
     return [(p, a) for p, a in candidates if p.arxiv_id not in shown]
 
 
-def _rank_context(ctx: RunContext, profile: Profile) -> tuple[RankContext, tuple[str, ...]]:
+def _rank_context(
+    ctx: RunContext, profile: Profile, day: date
+) -> tuple[RankContext, tuple[str, ...]]:
     """Store statistics, feedback and (when seeds exist) the semantic scorer for a profile."""
-    from arxivbot.rank import Collection, build_semantic_scorer
+    from arxivbot.rank import build_semantic_scorer
 
     store, loaded = ctx.store, ctx.loaded
     feedback = store.feedback(profile.name)
@@ -123,14 +126,33 @@ def _rank_context(ctx: RunContext, profile: Profile) -> tuple[RankContext, tuple
     )
     config = loaded.config
     context = RankContext(
-        # term statistics from the stored papers, re-tokenised by the matcher (cached)
-        collection=Collection(f"{store.path}:{store.paper_count()}", store.iter_papers),
+        collection=day_collection(store, day),
         semantic=semantic,
         feedback=feedback,
         dedupe_methods=tuple(config.deduplication_methods) if config.enable_deduplication else (),
         custom_search_paths=(loaded.base_dir,),
     )
     return context, notes
+
+
+def day_collection(store: StoreApi, day: date) -> Collection:
+    """Term statistics from the papers announced on or before ``day``, newest day first.
+
+    Not from every stored paper: a day ranks the same however many later days were stored
+    since, so re-processing a past day picks the same papers and pays for no new summary.
+    """
+    days = sorted((d for d in store.announcement_days() if d <= day), reverse=True)
+
+    def papers() -> Iterator[Paper]:
+        seen: set[str] = set()
+        for earlier in days:
+            for paper, _announcement in store.announced_papers(earlier, ALL_TYPES):
+                if paper.arxiv_id not in seen:
+                    seen.add(paper.arxiv_id)
+                    yield paper
+
+    # The cache trusts the key: it changes with the days counted and the store's contents.
+    return Collection(f"{store.path}:{day}:{len(days)}:{store.paper_count()}", papers)
 
 
 def new_judge_budget(config: Config) -> JudgeBudget:
