@@ -4,6 +4,7 @@ process) and streamable HTTP (real uvicorn), over a real SQLite store."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
@@ -122,6 +123,7 @@ def test_stdio_through_the_cli(config_path: Path) -> None:
         command=sys.executable,
         args=["-m", "arxivbot.cli", "mcp", "--config", str(config_path)],
         cwd=str(config_path.parent),
+        env=dict(os.environ),  # the SDK passes only a few variables by default (not PYTHONPATH)
     )
 
     async def main() -> dict[str, Any]:
