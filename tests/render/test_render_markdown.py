@@ -82,7 +82,8 @@ def test_safe_summary_markdown_closes_fences_and_escapes_html() -> None:
 
 
 def test_math_is_rendered_and_escaped() -> None:
+    # Titles and abstracts share the summaries' math owner: MathML, no ad-hoc Unicode spans.
     html = str(with_math("Cost $O(n^{2})$ with $\\alpha \\leq \\beta$ and <b>$<i>$"))
-    assert '<span class="math">O(n<sup>2</sup>)</span>' in html
-    assert "α ≤ β" in html
-    assert "<b>" not in html and "&lt;i&gt;" in html
+    assert "<msup><mi>n</mi>" in html  # O(n^{2}) as MathML
+    assert "<mi>α</mi><mo>≤</mo><mi>β</mi>" in html
+    assert "<b>" not in html and "&lt;b&gt;" in html and "<i>" not in html

@@ -145,13 +145,18 @@ def _tag_token(tag: str, info: str) -> Token:
     return token
 
 
+def add_dollar_math(md: MarkdownIt) -> None:
+    """The one rule for what is math: ``$…$`` and ``$$…$$`` (summaries, abstracts, titles)."""
+    # allow_digits=False: "$5 and $10" is money, not math (GitHub reads it the same way).
+    dollarmath_plugin(md, allow_space=True, allow_digits=False, double_inline=True)
+
+
 @cache
 def summary_parser() -> MarkdownIt:
     """The parser every summary output is built from (shared, configured once)."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    # allow_digits=False: "$5 and $10" is money, not math (GitHub reads it the same way).
-    dollarmath_plugin(md, allow_space=True, allow_digits=False, double_inline=True)
+    add_dollar_math(md)
     md.inline.ruler.before("html_inline", "safe_tag", _safe_tag_rule)
     md.core.ruler.after("inline", "balance_safe_tags", _balance_safe_tags)
     md.renderer = _SummaryRenderer(md)
