@@ -17,6 +17,7 @@ import pytest
 from arxivbot.errors import QueryError
 from arxivbot.models import Digest, Paper
 from arxivbot.rank.query import parse_query
+from arxivbot.render.site_index import has_values
 from support.live import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,12 @@ QUERIES = [
     'ti:"vector symbolic"',
     "fish, zebrafish",
     "and or not",
+    "has:code",
+    "has:github OR has:project",
+    "decoding has:hf",
+    "has:(code, link)",
+    "has:nonsense",
+    "has:(code OR banana)",
     # errors: message and position must match
     "",
     "   ",
@@ -79,7 +86,8 @@ QUERIES = [
 PAPERS = [
     Paper("2601.00001", 1, "Speculative Decoding for LLMs", ("Bernhard Schölkopf", "Kaiming He"),
           "We decode faster with a draft model. RL-based tuning of the KV cache serving path.",
-          "cs.LG", ("cs.LG", "cs.CL"), comment="Accepted at ICML", journal_ref="Phys. Rev. X 1"),
+          "cs.LG", ("cs.LG", "cs.CL"), comment="Accepted at ICML. Code: https://github.com/a/b",
+          journal_ref="Phys. Rev. X 1"),
     Paper("2601.00002", 1, "A survey of attention", ("Geoffrey Hinton",),
           "Attention is all we survey; world models and early fusion. Queries were planned.",
           "cs.AI", ("cs.AI",)),
@@ -87,7 +95,8 @@ PAPERS = [
           "We quantize mixture-of-experts (Moe) models; learning rates, rl baselines.",
           "stat.ML", ("stat.ML", "cs.LG")),
     Paper("2601.00004", 2, "Vector symbolic graph learning", ("K. He", "Ada Lovelace"),
-          "Molecular graphs; prefill and KV cache; zebrafish and fish.", "q-bio.QM", ("q-bio.QM",)),
+          "Molecular graphs; prefill and KV cache; zebrafish and fish. Models at "
+          "https://huggingface.co/x/y and https://example.org/site", "q-bio.QM", ("q-bio.QM",)),
 ]  # fmt: skip
 
 
@@ -138,6 +147,7 @@ def _paper_json(paper: Paper) -> dict[str, Any]:
         "categories": list(paper.categories),
         "comment": paper.comment,
         "journal_ref": paper.journal_ref,
+        "has": has_values(paper),  # what the site's index carries
     }
 
 

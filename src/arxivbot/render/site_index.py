@@ -20,15 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from arxivbot.fsutil import atomic_write_text
+from arxivbot.enrich.links import HAS_VALUES, find_links, has_link
 from arxivbot.ids import ArxivId
-from arxivbot.models import Digest
+from arxivbot.models import Digest, Paper
 from arxivbot.render.markdown import clean_text
 
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = 2
 FIELDS = ("id", "stem", "title", "authors", "abstract", "categories", "comment",
-          "journal_ref", "days", "score", "summary")  # fmt: skip
+          "journal_ref", "days", "score", "summary", "has")  # fmt: skip
 _DAYS = FIELDS.index("days")
 
 
@@ -72,12 +73,19 @@ def search_index(
                 [day],
                 round(ranked.score, 2),
                 1 if summary is not None and summary.text.strip() else 0,
+                has_values(paper),
             ]
     if previous:
         _merge_previous(rows, counts, previous)
     ordered = sorted(rows.values(), key=lambda r: (r[_DAYS][0], r[0]), reverse=True)
     days = [{"day": d, "count": counts[d]} for d in sorted(counts, reverse=True)]
     return {"version": INDEX_VERSION, "fields": list(FIELDS), "days": days, "papers": ordered}
+
+
+def has_values(paper: Paper) -> list[str]:
+    """The ``has:`` values the paper satisfies, found by the ranking's own link finder."""
+    links = find_links(paper)
+    return [value for value in HAS_VALUES if has_link(links, value)]
 
 
 def _merge_previous(

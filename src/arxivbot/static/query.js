@@ -7,7 +7,9 @@
   "use strict";
 
   var FIELDS = { ti: "title", abs: "abstract", au: "authors", cat: "categories",
-                 co: "comment", jr: "journal_ref" };
+                 co: "comment", jr: "journal_ref", has: "links" };
+  // enrich/links.py HAS_VALUES, in its order (the parity test fails if they differ)
+  var HAS_VALUES = ["code", "github", "gitlab", "hf", "huggingface", "project", "link"];
   var OPERATORS = { AND: true, OR: true, NOT: true };
   var SPECIAL = "()\",^";
   var MIN_PREFIX = 3;
@@ -180,7 +182,25 @@
     var fieldName = tok.kind === "FIELD" ? this.take().value : null;
     var node = this.parseAtom(fieldName);
     if (this.peek().kind === "CARET") { node = weigh(node, parseFloat(this.take().value)); }
+    if (fieldName === "has") { this.checkHas(node, tok); }
     return fieldName ? withField(node, fieldName) : node;
+  };
+  /* has: takes a link kind (has:code), not free words. */
+  Parser.prototype.checkHas = function (node, tok) {
+    if (node.type === "not") { this.checkHas(node.child, tok); return; }
+    var items = node.type === "term" ? [node] : node.children;
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      if (item.type !== "term") {
+        this.checkHas(item, tok);
+      } else {
+        var label = item.words.join(" ") + (item.prefix ? "*" : "");
+        if (HAS_VALUES.indexOf(label.toLowerCase()) < 0) {
+          var known = HAS_VALUES.map(function (v) { return "has:" + v; }).join(", ");
+          throw this.fail("unknown has:" + label + ": expected one of " + known, tok);
+        }
+      }
+    }
   };
   Parser.prototype.parseAtom = function (fieldName) {
     var tok = this.peek();
@@ -385,6 +405,10 @@
         return node.prefix ? low.indexOf(wanted) === 0 : low === wanted;
       });
       return hit ? ["categories"] : [];
+    }
+    if (node.field === "has") {  // the index lists each paper's link kinds (has: values)
+      var kinds = doc.paper.has || [];
+      return kinds.indexOf(node.words.join(" ").toLowerCase()) >= 0 ? ["links"] : [];
     }
     var names = FIELDS_OF[node.field] || ["title", "abstract"];
     return names.filter(function (name) {
