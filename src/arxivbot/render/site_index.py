@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arxivbot.fsutil import atomic_write_text
 from arxivbot.enrich.links import HAS_VALUES, find_links, has_link
+from arxivbot.fsutil import atomic_write_text
 from arxivbot.ids import ArxivId
 from arxivbot.models import Digest, Paper
 from arxivbot.render.markdown import clean_text
