@@ -1,6 +1,7 @@
 """Run the reliability suite and write its report, ``docs/reliability.md``.
 
-    python bench/reliability.py [--seeds 3] [--load-seconds 30] [--output docs/reliability.md]
+    python bench/reliability.py [--seeds 3] [--load-seconds 30] [--fuzz-examples 400]
+                                [--output docs/reliability.md]
 
 Runs ``pytest tests/reliability -m reliability`` with ``$ARXIVBOT_RELIABILITY_RESULTS``
 pointing at a temporary file: the suite's conftest appends one JSON line per case (the
@@ -27,11 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 AREAS = {
     "source": "1. Source faults (stand-in arXiv)",
     "llm": "2. LLM faults (stand-in OpenAI-compatible server)",
+    "time": "2b. Time: the run's deadline and Retry-After",
     "crash": "3. Crash safety (SIGKILL, locking)",
     "hostile input": "4a. Hostile input",
     "config": "4b. Malformed configuration",
     "secrets": "4c. Secrets",
     "load": "5. Load",
+    "disk": "6. Output disk full",
 }
 ELSEWHERE = [
     ("path traversal (`/..`, `%2e%2e`, `%00`, `\\`), raw over TCP too",
@@ -60,13 +63,14 @@ ELSEWHERE = [
 
 
 def run_suite(
-    results: Path, seeds: int, load_seconds: float, extra: list[str]
+    results: Path, seeds: int, load_seconds: float, fuzz: int, extra: list[str]
 ) -> tuple[int, float]:
     env = dict(os.environ)
     env.update(
         ARXIVBOT_RELIABILITY_RESULTS=str(results),
         ARXIVBOT_REL_SEEDS=str(seeds),
         ARXIVBOT_REL_LOAD_SECONDS=str(load_seconds),
+        ARXIVBOT_FUZZ_EXAMPLES=str(fuzz),
     )
     command = [sys.executable, "-m", "pytest", "tests/reliability", "-m", "reliability", "-q",
                "-p", "no:cacheprovider", *extra]  # fmt: skip
@@ -97,7 +101,8 @@ def render(rows: list[dict[str, str]], wall: float, seeds: int, load_seconds: fl
         f"{wall:.0f} s.",
         "",
         "Every case checks: the run finishes or stops with a clear message and the documented "
-        "exit code (0 done, 1 failed, 2 config, 3 locked, 4 must act) and no traceback; "
+        "exit code (0 done, 1 failed, 2 config, 3 locked, 4 must act, 5 incomplete) and no "
+        "traceback; "
         "`PRAGMA integrity_check` and `foreign_key_check` pass; the previous digest and feeds "
         "are not replaced by a worse version (byte comparison when nothing new was produced); "
         "the run report stored in the `runs` table says what happened.",
@@ -140,12 +145,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="kill points per crash phase")
     parser.add_argument("--load-seconds", type=float, default=30.0, help="≤ 30")
+    parser.add_argument("--fuzz-examples", type=int, default=400, help="per fuzz strategy")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "reliability.md")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (e.g. -k llm)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = Path(tmp) / "results.jsonl"
-        code, wall = run_suite(results, args.seeds, min(args.load_seconds, 30.0), args.pytest_args)
+        code, wall = run_suite(
+            results, args.seeds, min(args.load_seconds, 30.0), args.fuzz_examples, args.pytest_args
+        )
         lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
     rows = [json.loads(line) for line in lines]
     args.output.parent.mkdir(parents=True, exist_ok=True)
