@@ -35,7 +35,7 @@ check: lint typecheck
 # and exit with a message when it is missing. bench/reliability.py is not here: it rewrites
 # docs/reliability.md, so it belongs to `make docs`.
 BENCH_SCRIPTS = bench_parse bench_rank bench_store bench_search bench_summarize bench_run \
-                bench_semantic bench_server bench_prompt_tokens eval_rank
+                bench_semantic bench_server bench_prompt_tokens bench_fulltext eval_rank
 
 bench:
 	@set -e; for script in $(BENCH_SCRIPTS); do \
