@@ -233,7 +233,24 @@ _V5 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+
+# Version 6: who is paying for which summary. A worker claims a summary key just before
+# the LLM call (claims.py), so N processes sharing one store (PostgreSQL) pay each
+# summary once; a claim expires at ``until`` so a crashed worker's papers come back.
+_V6 = (
+    """CREATE TABLE summary_claims (
+        arxiv_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        language TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        until TEXT NOT NULL,
+        PRIMARY KEY (arxiv_id, version, model, prompt_hash, language)
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = len(MIGRATIONS)
 
 

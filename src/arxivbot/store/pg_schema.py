@@ -18,8 +18,6 @@ Where the engines differ (the dialect part):
 * the applied version lives in ``arxivbot_schema`` (no ``PRAGMA user_version``), and a
   migration runs under a transaction-scoped advisory lock, so two processes opening a new
   database at once migrate it once.
-* version 6 (PostgreSQL only so far) adds ``summary_claims``: which worker is paying for
-  which summary, claimed with ``FOR UPDATE SKIP LOCKED`` (see ``pg_claims.py``).
 """
 
 from __future__ import annotations
@@ -230,7 +228,20 @@ _V5 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = (
+    """CREATE TABLE summary_claims (
+        arxiv_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        language TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        until TEXT NOT NULL,
+        PRIMARY KEY (arxiv_id, version, model, prompt_hash, language)
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = len(MIGRATIONS)
 # Tables a copy moves, parents first (foreign keys), with the columns both backends share.
 COPY_TABLES = (
@@ -247,6 +258,7 @@ COPY_TABLES = (
     "http_cache",
     "judge_verdicts",
     "rendered_summaries",
+    "summary_claims",
 )
 
 if SQLITE_VERSION != LATEST_VERSION:  # pragma: no cover - caught by the test suite at import

@@ -3,7 +3,7 @@
 Same contract and same table modules as the SQLite ``Store`` (the SQL both engines
 accept, see :mod:`arxivbot.store.conn`); what differs lives in the ``pg_*`` modules:
 connections and transactions (``pg_db``), the schema (``pg_schema``), full-text search
-(``pg_search``), the run lock (``pg_lock``) and summary claims (``pg_claims``). Many
+(``pg_search``) and the run lock (``pg_lock``). Many
 processes on many machines may share one database: writes are short transactions, the
 run lock is an advisory lock, and summary workers claim their papers.
 """
@@ -30,6 +30,7 @@ from arxivbot.models import (
     SummaryKey,
 )
 from arxivbot.store import (
+    claims,
     extras,
     papers,
     pg_search,
@@ -188,6 +189,10 @@ class PgStore:
     def put_summary(self, summary: Summary) -> None:
         with self._db.write() as conn:
             summaries.put_summary(conn, summary)
+
+    def claim_summary(self, key: SummaryKey, owner: str, until: datetime) -> bool:
+        with self._db.write() as conn:
+            return claims.claim_summary(conn, key, owner, self._clock(), until)
 
     def get_rendered(self, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
         with self._db.read() as conn:

@@ -29,6 +29,7 @@ from arxivbot.models import (
     SummaryKey,
 )
 from arxivbot.store import (
+    claims,
     extras,
     papers,
     rankings,
@@ -184,6 +185,10 @@ class Store:
     def put_summary(self, summary: Summary) -> None:
         with self._db.write() as conn:
             summaries.put_summary(conn, summary)
+
+    def claim_summary(self, key: SummaryKey, owner: str, until: datetime) -> bool:
+        with self._db.write() as conn:
+            return claims.claim_summary(conn, key, owner, self._clock(), until)
 
     def get_rendered(self, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
         with self._db.read() as conn:

@@ -11,14 +11,18 @@ thread (SQLite connections are per thread); worker threads only fetch text and c
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
+from uuid import uuid4
 
 from arxivbot.clock import Clock
 from arxivbot.config.model import AiSummaryConfig, SourcesConfig
@@ -124,6 +128,7 @@ def summarize_papers(
     run = _Run(papers, settings, store, clock, lang, on_progress)
     run.phash = prompt_hash(prompt, mode, lang)
     run.secret = api_key or ""
+    run.force = force
     run.deadline = deadline
     if not settings.enabled:
         return run.skip("ai_summary.enabled is false")
@@ -212,7 +217,11 @@ class _Run:
     stopped: str = ""
     deadline: Deadline = field(default_factory=Deadline.never)
     done: int = 0
+    force: bool = False  # summarise again even if stored (one explicit run: no claims)
     secret: str = ""  # the API key: scrubbed from every message (providers echo it on 401)
+    owner: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:8]}"
+    )
 
     def __post_init__(self) -> None:
         unique = {paper.arxiv_id: paper for paper in self.papers}
@@ -283,8 +292,19 @@ class _Run:
                     self.notes.append(stop)
                 return
             paper = self.todo.popleft()
+            if not self.force and not self._claim(paper):
+                self._count("claimed_elsewhere")
+                continue
             self._count("started")
             in_flight[pool.submit(summarizer.summarize, paper)] = paper
+
+    def _claim(self, paper: Paper) -> bool:
+        """Whether this worker pays for ``paper``: workers sharing a store (PostgreSQL, many
+        machines) each claim a summary before the call, so none is paid twice. The claim
+        outlasts the longest call with all its retries, then lapses if we died."""
+        lease = self.settings.timeout_seconds * (self.settings.max_retries + 1) + 60
+        until = self.clock() + timedelta(seconds=lease)
+        return self.store.claim_summary(self.key(paper), self.owner, until)
 
     def _budget_reached(self) -> str:
         budget_papers, budget_tokens = self.settings.budget_papers, self.settings.budget_tokens
