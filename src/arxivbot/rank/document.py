@@ -6,14 +6,10 @@ rule (include and exclude queries, keywords, the profile's scoring terms).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from arxivbot.enrich.links import CodeLink, find_links, has_link
 from arxivbot.models import Paper
+from arxivbot.rank.term import Term
 from arxivbot.rank.text import FieldText, fold_accents
-
-if TYPE_CHECKING:  # query.py imports this module; a Term is only read here
-    from arxivbot.rank.query import Term
 
 
 class PaperText:
