@@ -7,7 +7,7 @@ matcher keeps only true whole-word matches. Plain words go straight to FTS5.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from arxivbot.enrich.links import fts_prefilter
 from arxivbot.errors import QueryError
 from arxivbot.paths import Paths
 from arxivbot.rank.query import MIN_PREFIX, And, Node, Not, Term, parse_query
-from arxivbot.store import SearchFilters, SearchHit, open_store
+from arxivbot.store import SearchFilters, SearchHit, StoreApi, open_store
 
 FIRST_PAGE = 100  # candidates fetched first; most queries are answered from this page
 MAX_PAGE = 4000  # the page size grows x4 up to this when the exact matcher rejects many
@@ -47,6 +47,25 @@ def search_history(
     matches. Candidates are fetched in growing pages until ``limit`` matches are found,
     so a typical search checks ~100 papers, not thousands.
     """
+    with open_store(paths.db) as store:
+        return search_store(store, text, start, end, categories, limit)
+
+
+def search_store(
+    store: StoreApi,
+    text: str,
+    start: date | None = None,
+    end: date | None = None,
+    categories: Sequence[str] = (),
+    limit: int = 20,
+    *,
+    keep: Callable[[SearchHit], bool] | None = None,
+    time_limit: float | None = None,
+) -> list[SearchHit]:
+    """:func:`search_history` on an open store (the server's ``/search`` calls this).
+
+    ``keep`` is one more test a match must pass (the server's has-summary and liked
+    facets); ``time_limit`` bounds each store query (``SearchTimeout``)."""
     query = parse_query(text)
     if not query.positive_terms():
         raise QueryError("a search needs at least one term that is not negated", query=text)
@@ -56,15 +75,18 @@ def search_history(
         wanted = _required_categories(query.root)
     found: list[SearchHit] = []
     offset, page = 0, max(FIRST_PAGE, limit * 4)
-    with open_store(paths.db) as store:
-        while offset < MAX_CANDIDATES:
-            filters = SearchFilters(start, end, wanted, limit=page, offset=offset)
-            hits = store.search(fts or "", filters)
-            found.extend(hit for hit in hits if query.matches(hit.paper))
-            offset += len(hits)
-            if len(found) >= limit or len(hits) < page:
-                break
-            page = min(page * 4, MAX_PAGE)
+    while offset < MAX_CANDIDATES:
+        filters = SearchFilters(
+            start, end, wanted, limit=page, offset=offset, time_limit=time_limit
+        )
+        hits = store.search(fts or "", filters)
+        found.extend(
+            hit for hit in hits if query.matches(hit.paper) and (keep is None or keep(hit))
+        )
+        offset += len(hits)
+        if len(found) >= limit or len(hits) < page:
+            break
+        page = min(page * 4, MAX_PAGE)
     return found[:limit]
 
 
