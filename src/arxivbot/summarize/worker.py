@@ -109,7 +109,14 @@ class PaperSummarizer:
         if self.mode == "text":
             assert self.fetcher is not None
             full = self.fetcher.text(paper)
-            body = paper_body(paper, full.text, self.settings, self.prompt, self.language)
+            body = paper_body(
+                paper,
+                full.text,
+                self.settings,
+                self.prompt,
+                self.language,
+                wrapped=full.source is SummarySource.PDF,
+            )
             messages = text_messages(paper.title, body, self.prompt, self.language)
             return self._ask(messages, outcome), full.source
         messages = abstract_messages(paper.title, paper.abstract, self.prompt, self.language)
@@ -152,15 +159,23 @@ class PaperSummarizer:
 
 
 def paper_body(
-    paper: Paper, text: str, settings: AiSummaryConfig, prompt: str, language: str
+    paper: Paper,
+    text: str,
+    settings: AiSummaryConfig,
+    prompt: str,
+    language: str,
+    *,
+    wrapped: bool = True,
 ) -> str:
-    """What the LLM reads: back matter dropped (unless kept), then fit to the input budget."""
+    """What the LLM reads: back matter dropped (unless kept), then fit to the input budget;
+    ``wrapped`` text (a PDF's, broken into lines as typeset) is reflowed into paragraphs."""
     if not settings.keep_back_matter:
         text = drop_back_matter(text)
     budget = settings.max_input_tokens - TOKEN_MARGIN
     budget -= estimate_tokens(prompt) + estimate_tokens(paper.title)
     overhead = template_overhead_chars(paper.title, "", language) + 64
-    return reflow(trim_to_budget(text, max(tokens_to_ascii_chars(budget) - overhead, 1000)))
+    body = trim_to_budget(text, max(tokens_to_ascii_chars(budget) - overhead, 1000))
+    return reflow(body) if wrapped else body
 
 
 def _as_summary_error(exc: Exception) -> ArxivBotError:
