@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from summ_support import FakeArxiv, Runner, arxiv_html
 
-from arxivbot.config.model import SourcesConfig
+from arxivbot.clock import fixed_clock
+from arxivbot.config.model import AiSummaryConfig, SourcesConfig
 from arxivbot.errors import FullTextError
 from arxivbot.models import Paper, SummarySource
 from arxivbot.sources.fulltext import FullTextFetcher, FullTextOrder
 from arxivbot.sources.http import PoliteClient
 from arxivbot.sources.pdfpool import PdfTextPool
+from arxivbot.store import Store
+from arxivbot.summarize import summarize_papers
 from support.httpserver import Reply, Request
 from support.llm_server import FakeLlm, fixture_pdf
 
@@ -184,3 +189,55 @@ def test_a_broken_pdf_does_not_cost_the_worker(pool: PdfTextPool) -> None:
         pool.extract(b"%PDF-1.5\nnot really a pdf")
     assert len(pool.extract(fixture_pdf("1810.04805v2.pdf").read_bytes())) > 1000
     assert pool.started == 1
+
+
+def test_the_queue_never_outpaces_the_etiquette(
+    store: Store, arxiv: FakeArxiv, llm: FakeLlm, day_papers: list[Paper], tmp_path: Path
+) -> None:
+    """Downloads ahead of the workers, from several threads, still start 3 s apart on the
+    polite client's clock (a fake one here: its sleep moves it forward)."""
+    polite = SourcesConfig(arxiv_base=arxiv.server.url, min_interval_seconds=3.0, max_retries=0)
+    now = [0.0]
+    lock = threading.Lock()
+    starts: list[float] = []
+
+    def monotonic() -> float:
+        with lock:
+            return now[0]
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            now[0] += seconds
+
+    def html(request: Request) -> Reply:
+        starts.append(monotonic())
+        if request.path.endswith(day_papers[1].versioned_id):
+            return Reply(404, b"No HTML for this paper")
+        page = arxiv.html_for[request.path[len("/html/") :]]
+        return Reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
+
+    def pdf(_request: Request) -> Reply:
+        starts.append(monotonic())
+        return Reply(200, arxiv.pdf_bytes, {"Content-Type": "application/pdf"})
+
+    arxiv.server.route("/html/", html)
+    arxiv.server.route("/pdf/", pdf)
+    papers = day_papers[:5]
+    store.upsert_papers(papers)
+    settings = AiSummaryConfig(
+        enabled=True, base_url=llm.base_url, model="qwen-long", mode="text", max_workers=3
+    )
+    with PoliteClient(polite, sleep=sleep, monotonic=monotonic) as client:
+        result = summarize_papers(
+            papers,
+            settings,
+            store=store,
+            http=client,
+            sources=polite,
+            cache_dir=tmp_path / "cache",
+            clock=fixed_clock(datetime(2025, 12, 5, 6, 0, tzinfo=UTC)),
+            api_key="sk-test",
+            sleep=lambda _s: None,
+        )
+    assert len(result.summaries) == 5 and len(starts) == 6  # one 404 + its PDF
+    assert all(b - a >= 3.0 for a, b in pairwise(starts))
