@@ -224,6 +224,7 @@ def test_search_field_and_filters(client: TestClient) -> None:
     found = client.get("/search", params={"q": "zebrafish"}).json()["hits"]
     assert [h["paper"]["arxiv_id"] for h in found] == [HOSTILE_ID]
     assert not client.get("/search", params={"q": "zebrafish", "field": "title"}).json()["hits"]
+    assert not client.get("/search", params={"q": "ti:zebrafish"}).json()["hits"]
     in_cat = client.get("/search", params={"q": "zebrafish", "category": "cs.DC"}).json()
     assert in_cat["hits"] == []
     dated = client.get(
@@ -255,6 +256,49 @@ def test_search_html_page(client: TestClient) -> None:
     response = client.get("/search", params={"q": "zebrafish"}, headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith("text/html")
     assert "1 result(s)" in response.text and "<mark>zebrafish</mark>" in response.text
+    assert 'href="/static/style.css"' in response.text  # the site's look, its navigation
+    assert 'href="/search/atom?q=zebrafish"' in response.text
+
+
+def test_search_speaks_the_query_language(client: TestClient) -> None:
+    """The CLI's language: NOT/-, fields, phrases, prefixes; errors with their position."""
+    learning = client.get("/api/search", params={"q": "learning", "limit": 200}).json()["hits"]
+    without = client.get("/search", params={"q": "learning -survey", "limit": 200})
+    assert without.status_code == 200, without.text
+    kept = without.json()["hits"]
+    assert 0 < len(kept) <= len(learning)
+    assert all("survey" not in (h["paper"]["title"] + h["paper"]["abstract"]).lower() for h in kept)
+    quoted = client.get("/search", params={"q": 'ti:"language model*" OR au:zzz'}).json()
+    assert all("language model" in h["paper"]["title"].lower() for h in quoted["hits"])
+    bad = client.get("/search", params={"q": "(attention OR survey"})
+    assert bad.status_code == 400
+    assert "expected ')' to close the '(' opened at 0 at position 20" in bad.json()["error"]
+    page = client.get("/search", params={"q": "a -"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "expected a term right after" in page.text
+
+
+def test_search_pages_and_facets(client: TestClient, world: World) -> None:
+    first = client.get("/api/search", params={"q": "learning", "limit": 3}).json()
+    second = client.get("/api/search", params={"q": "learning", "limit": 3, "offset": 3}).json()
+    assert first["more"] and len(second["hits"]) == 3
+    ids = [h["paper"]["arxiv_id"] for h in first["hits"] + second["hits"]]
+    assert len(set(ids)) == 6
+    assert first["categories"] and first["categories"][0]["count"] >= 1
+    summarised = client.get("/api/search", params={"q": "learning", "summary": "1"}).json()
+    assert summarised["hits"] and all(h["has_summary"] for h in summarised["hits"])
+    assert {h["paper"]["arxiv_id"] for h in summarised["hits"]} <= set(world.summarized)
+    assert client.get("/api/search", params={"q": "learning", "liked": "1"}).json()["hits"] == []
+
+
+def test_saved_search_is_an_atom_feed(client: TestClient) -> None:
+    response = client.get("/search/atom", params={"q": "learning -survey"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10" and parsed.entries
+    assert "learning -survey" in parsed.feed.title
+    assert client.get("/search/atom").status_code == 400
 
 
 # -- health and config ----------

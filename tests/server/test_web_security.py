@@ -72,7 +72,7 @@ def test_hostile_markup_is_inert_in_pages(client: TestClient, path: str) -> None
 def test_hostile_markup_in_search_results_page(client: TestClient) -> None:
     page = client.get("/search", params={"q": "zebrafish"}, headers={"Accept": "text/html"}).text
     assert dangerous(page) == []
-    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(" in page  # shown as text, not dropped
 
 
 @pytest.mark.parametrize("path", ["/rss", "/atom", "/rss/cs.LG", "/atom/cs.AI"])

@@ -119,6 +119,11 @@ def build_feed(
     raise RenderError(f"unknown feed format {fmt!r}", hint="use 'rss', 'atom' or 'json'")
 
 
+def atom_feed(items: Sequence[FeedItem], meta: FeedMeta, title: str, self_url: str) -> str:
+    """An Atom document over given items (the server's saved-search feed)."""
+    return _atom(list(items), meta, title, self_url)
+
+
 def write_feeds(
     out_dir: Path,
     history: Sequence[Digest],

@@ -19,15 +19,8 @@ from starlette.responses import Response
 from arxivbot.ids import parse_arxiv_id
 from arxivbot.models import Paper, RankedPaper, Summary
 from arxivbot.server.cache import CachedBody, cached_response
-from arxivbot.server.limits import busy, read_capped_body
-from arxivbot.server.search_page import render_search_page
+from arxivbot.server.limits import read_capped_body
 from arxivbot.server.state import ServerState
-from arxivbot.store.api import SearchFilters, SearchHit
-from arxivbot.store.search import SearchTimeout
-
-SearchField = Literal["all", "title", "abstract", "authors", "summary"]
-SEARCH_RANK_WINDOW = 5_000  # matches ranked per broad query: its cost stays flat as history grows
-SEARCH_TIME_LIMIT = 2.0  # seconds one search may run before it is stopped (503)
 
 
 # -- response models ---------------------------------------------------------------------
@@ -145,21 +138,6 @@ class PaperDetail(BaseModel):
     paper: PaperOut
     summary: SummaryOut | None
     rankings: list[RankingOut]
-
-
-class SearchHitOut(BaseModel):
-    paper: PaperOut
-    announced_on: date | None
-    rank: float = Field(description="bm25: lower is a better match")
-    snippet: str
-
-
-class SearchResults(BaseModel):
-    query: str
-    field: str
-    limit: int
-    offset: int
-    hits: list[SearchHitOut]
 
 
 class FeedbackIn(BaseModel):
@@ -302,86 +280,6 @@ def _rankings_of(state: ServerState, arxiv_id: str) -> list[RankingOut]:
                         )
                     )
     return found
-
-
-# -- search ------------------------------------------------------------------------------------
-def fts_query(text: str, field: SearchField) -> str:
-    """The user's FTS5 query (words, "phrases", OR, NOT, prefix*, title:word), limited to one
-    column when ``field`` asks; syntax errors come back from the store as QueryError (400)."""
-    query = text.strip()
-    if field == "all" or not query:
-        return query
-    return f"{{{field}}} : ({query})"
-
-
-@router.get("/search", response_model=SearchResults, tags=["api"])
-async def search(
-    request: Request,
-    state: StateDep,
-    q: Annotated[str, Query(max_length=500, description="FTS5 query; empty lists the newest")] = "",
-    field: Annotated[SearchField, Query()] = "all",
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
-    category: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> Response:
-    """Full-text search (SQLite FTS5) over titles, abstracts, authors and summaries.
-
-    A broad query ranks its newest 5,000 matches (add a date range to reach older ones).
-    Searches that miss the cache queue for a bounded number of slots: when the queue is
-    full the answer is 503 with ``Retry-After``."""
-    if date_from and date_to and date_from > date_to:
-        raise HTTPException(400, "'from' must not be after 'to'")
-    state.check_category(category)
-    query = fts_query(q, field)
-    html = _wants_html(request)
-    key = ("search", html, query, q, field, date_from, date_to, category, limit, offset)
-    filters = SearchFilters(
-        date_from=date_from,
-        date_to=date_to,
-        categories=(category,) if category else (),
-        limit=limit,
-        offset=offset,
-        rank_window=SEARCH_RANK_WINDOW,
-        time_limit=SEARCH_TIME_LIMIT,
-    )
-
-    def build() -> CachedBody:
-        try:
-            hits = state.store().search(query, filters)
-        except SearchTimeout:
-            raise busy(f"the search took longer than {SEARCH_TIME_LIMIT:g} s; narrow it") from None
-        results = SearchResults(
-            query=q, field=field, limit=limit, offset=offset, hits=[_hit(h) for h in hits]
-        )
-        if html:
-            page = render_search_page(results.model_dump(), state.config.output.site_title)
-            return CachedBody.of(page.encode(), "text/html; charset=utf-8", state.clock())
-        return CachedBody.of(json_bytes(results), "application/json", state.clock())
-
-    generation = state.generation()
-    body = state.bodies.peek(key, generation)
-    if body is None:  # a miss costs a search: wait for a slot (or hear 503 at once)
-        async with state.searches.slot():
-            body = await run_in_threadpool(state.bodies.get, key, generation, build)
-    response = cached_response(request, body, max_age=state.max_age)
-    response.headers["Vary"] = "Accept, Accept-Encoding"
-    return response
-
-
-def _hit(hit: SearchHit) -> SearchHitOut:
-    return SearchHitOut(
-        paper=PaperOut.of(hit.paper),
-        announced_on=hit.announced_on,
-        rank=hit.rank,
-        snippet=hit.snippet,
-    )
-
-
-def _wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "application/json" not in accept
 
 
 # -- feedback ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from arxivbot.render.site import STATIC_FILES
 from arxivbot.server.admin import router as ops_router
 from arxivbot.server.api import StateDep
 from arxivbot.server.api import router as api_router
+from arxivbot.server.search import router as search_router
 from arxivbot.server.cache import CachedBody, cached_response, file_generation, mtime_of, safe_join
 from arxivbot.server.error_handlers import install_error_handlers
 from arxivbot.server.middleware import RequestLimits, SecurityHeaders
@@ -123,6 +124,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(ops_router)
     app.include_router(api_router)
+    app.include_router(search_router)
     app.include_router(site_router)  # last: its catch-all route must not shadow the others
     # Added innermost first: limits run before anything else, headers land on every reply.
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
@@ -266,7 +268,9 @@ for _fmt, _path, _per_category in FEED_ROUTES:
 def server_js(state: StateDep) -> Response:
     """Tells the site's feedback.js that an API is here (the static file says null)."""
     feedback = bool(os.environ.get(state.config.server.admin_token_env, "").strip())
-    text = f"window.arxivbotServer = {json.dumps({'feedback': feedback})};\n"
+    # absolute paths: a profile's site one folder down calls the same API and search
+    facts = {"feedback": feedback, "search": "/search", "api": "/"}
+    text = f"window.arxivbotServer = {json.dumps(facts)};\n"
     return Response(text, media_type="text/javascript", headers={"Cache-Control": "no-store"})
 
 
