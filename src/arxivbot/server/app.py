@@ -33,11 +33,11 @@ from arxivbot.render.site import STATIC_FILES
 from arxivbot.server.admin import router as ops_router
 from arxivbot.server.api import StateDep
 from arxivbot.server.api import router as api_router
-from arxivbot.server.search import router as search_router
 from arxivbot.server.cache import CachedBody, cached_response, file_generation, mtime_of, safe_join
 from arxivbot.server.error_handlers import install_error_handlers
 from arxivbot.server.middleware import RequestLimits, SecurityHeaders
 from arxivbot.server.scheduler import Runner
+from arxivbot.server.search import router as search_router
 from arxivbot.server.state import ServerState
 
 log = logging.getLogger(__name__)
