@@ -23,6 +23,7 @@ from arxivbot.cli.context import ArxivbotGroup, Context, parse_day, with_context
 from arxivbot.cli.export import export
 from arxivbot.cli.output import Console, print_report
 from arxivbot.cli.rollup import digest
+from arxivbot.cli.store_cmd import store
 from arxivbot.cli.zotero import zotero
 from arxivbot.errors import ConfigError
 from arxivbot.models import RunReport
@@ -356,6 +357,7 @@ main.add_command(mcp)  # cli/agent.py (issue 19)
 main.add_command(export)  # cli/export.py (issue 19)
 main.add_command(digest)  # cli/rollup.py (issue 19)
 main.add_command(zotero)  # cli/zotero.py (issue 19)
+main.add_command(store)  # cli/store_cmd.py: store copy (issue 18)
 
 
 if __name__ == "__main__":  # pragma: no cover
