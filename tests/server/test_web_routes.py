@@ -123,7 +123,9 @@ def test_feeds_are_built_from_the_store_when_not_rendered(world: World, tmp_path
         assert parsed.entries and all("cs.CL" in {t.term for t in e.tags} for e in parsed.entries)
         assert _parsed(fresh, "/atom").entries
         assert fresh.get("/feed.json").json()["items"]
-        assert fresh.get("/").status_code == 404  # no site rendered
+        root = fresh.get("/")  # no site rendered: a page saying so, never a JSON 404
+        assert root.status_code == 200 and root.headers["content-type"].startswith("text/html")
+        assert "no digest yet" in root.text
 
 
 # -- JSON API -------------------------------------------------------------------------------
@@ -319,3 +321,20 @@ def test_config_is_the_effective_config(client: TestClient) -> None:
     assert config["ai_summary"]["api_key_env"] == "DASHSCOPE_API_KEY"
     assert config["server"]["admin_token_env"] == "ARXIVBOT_TEST_ADMIN_TOKEN"
     assert config["notify"]["targets"][0]["url"] == "https://<redacted>"
+
+
+def test_root_is_a_landing_page_with_several_profiles(
+    fixtures,
+    world: World,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from web_world import seed_config
+
+    profiles = {"llm": {"categories": ["cs.CL"]}, "systems": {"categories": ["cs.DC"]}}
+    loaded = seed_config(fixtures, profiles=profiles)
+    app = create_app(loaded, db_path=world.db_path, output_dir=tmp_path, clock=CLOCK)
+    with TestClient(app) as on:
+        page = on.get("/", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "llm" in page.text and "systems" in page.text and "cs.DC" in page.text
+        assert "Content-Security-Policy" in page.headers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from arxivbot.app.context import RunContext
@@ -30,6 +31,7 @@ def render_step(ctx: RunContext, state: RunState) -> StepResult:
 @staged_writes()  # the whole output set is swapped in at once, or none of it (disk full)
 def render_all(ctx: RunContext, notice: str | None = None) -> list[str]:
     from arxivbot.render import OUTPUTS, RenderJob, feed_meta
+    from arxivbot.render.site_landing import write_landing
     from arxivbot.render.stored_html import digest_summaries, stored_html
 
     loaded = ctx.loaded
@@ -39,6 +41,7 @@ def render_all(ctx: RunContext, notice: str | None = None) -> list[str]:
     output_dir = ctx.options.output_dir
     written: list[str] = []
     remove_stale_temp_files(output_dir)
+    newest: datetime | None = None  # the landing page's content time (byte-identical re-runs)
     for profile in ctx.profiles:
         out = output_dir / profile.output_subdir if profile.output_subdir else output_dir
         history = load_history(ctx.store, profile, ctx.clock, days=config.output.feed_days)
@@ -46,6 +49,7 @@ def render_all(ctx: RunContext, notice: str | None = None) -> list[str]:
             continue
         # Content time, not wall time: an unchanged day renders byte-identical files.
         now = max((d.generated_at for d in history), default=ctx.clock())
+        newest = max(newest or now, now)
         job = RenderJob(
             out_dir=out,
             history=history,
@@ -60,6 +64,9 @@ def render_all(ctx: RunContext, notice: str | None = None) -> list[str]:
         with stored_html(ctx.store, digest_summaries(history)):
             paths: list[Path] = [path for output in OUTPUTS for path in output.write(job)]
         written.extend(str(p) for p in paths)
+    if newest is not None and config.output.site:  # several profiles: list them at the top
+        landing = write_landing(output_dir, ctx.profiles, config.output.site_title, newest)
+        written.extend(str(p) for p in landing)
     return written
 
 

@@ -30,6 +30,7 @@ from arxivbot.config import LoadedConfig, Profile, load_config
 from arxivbot.digest import load_history
 from arxivbot.render.feeds import FEED_PATHS, FeedFormat, FeedMeta, build_feed, feed_path
 from arxivbot.render.site import STATIC_FILES
+from arxivbot.render.site_landing import render_landing
 from arxivbot.server.admin import router as ops_router
 from arxivbot.server.api import StateDep
 from arxivbot.server.api import router as api_router
@@ -277,12 +278,28 @@ def server_js(state: StateDep) -> Response:
 @site_router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def site_file(request: Request, state: StateDep, path: str) -> Response:
     file = site_file_for(state, path)
+    if file is None and path in ("", "index.html"):
+        return _landing(request, state)  # several profiles (or none rendered yet): list them
     if file is None:
         raise HTTPException(404, "not found")
     generation = file_generation(file)
     if generation is None:  # removed between lookup and now
         raise HTTPException(404, "not found")
     body = state.bodies.get(("file", file), generation, lambda: _file_body(file, _type_of(file)))
+    return cached_response(request, body, max_age=state.max_age)
+
+
+def _landing(request: Request, state: ServerState) -> Response:
+    """``/`` without an ``index.html``: the landing page, never a JSON 404 for a browser."""
+
+    def build() -> CachedBody:
+        profiles = list(state.profiles.values())
+        html = render_landing(
+            state.output_dir, profiles, state.config.output.site_title, state.clock()
+        )
+        return CachedBody.of(html.encode(), TYPES[".html"], state.clock())
+
+    body = state.bodies.get(("landing",), state.generation(), build)
     return cached_response(request, body, max_age=state.max_age)
 
 
