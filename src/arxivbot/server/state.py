@@ -16,6 +16,7 @@ from arxivbot.server.cache import CachedBody, GenerationCache, store_generation
 from arxivbot.server.limits import SearchGate
 from arxivbot.server.scheduler import RunCoordinator, Runner, Scheduler
 from arxivbot.store.api import StoreApi
+from arxivbot.store.sqlite_store import postgres_url
 
 RankedDay = tuple[tuple[RankedPaper, Summary | None], ...]
 # Searches run at once (CPU-bound in SQLite, so about the core count) and queued behind.
@@ -79,7 +80,9 @@ class ServerState:
                 self._store = None
 
     def generation(self) -> Hashable:
-        return store_generation(self.db_path)
+        if postgres_url(self.db_path) is not None:  # shared by replicas: ask the server
+            return self.store().generation()
+        return store_generation(self.db_path)  # a stat, without opening the store
 
     # -- lookups that answer 404 ---------------------------------------------------------
     def profile(self, name: str | None) -> Profile:

@@ -7,7 +7,7 @@ commit their own transaction unless called inside ``with store.transaction():``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -171,7 +171,9 @@ class StoreApi(Protocol):
     def prune(self, keep_days: int, today: date) -> int: ...
 
     # maintenance
-    def check(self) -> list[str]: ...  # integrity problems; [] when healthy
+    def check(self) -> list[str]: ...
+    # changes whenever a write commits: the cache key of servers sharing the store
+    def generation(self) -> Hashable: ...  # integrity problems; [] when healthy
     def checkpoint(self) -> None: ...  # fold the WAL into the file before copying it
     def vacuum(self) -> None: ...
     def rebuild_search_index(self) -> None: ...

@@ -250,7 +250,15 @@ _V6 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: a store-wide write counter, the cache key of ``arxivbot serve`` replicas that
+# share a PostgreSQL store (there, statement triggers bump it in the writer's transaction).
+# A SQLite server keys its caches on the file's stat instead, so here it stays 0.
+_V7 = (
+    "CREATE TABLE store_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+    "INSERT INTO store_generation (id, n) VALUES (1, 0)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -241,7 +241,33 @@ _V6 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# The write counter: bumped once per writing statement, inside its transaction, so a
+# replica that reads a new number also sees the rows that made it (a sequence would not:
+# nextval is visible before the commit). Writers of the same moment queue on one row for
+# the rest of their short transactions.
+_GENERATION_TABLES = (
+    "papers",
+    "announcements",
+    "digests",
+    "rankings",
+    "summaries",
+    "feedback",
+    "rendered_summaries",
+    "runs",
+)
+_V7 = (
+    "CREATE TABLE store_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL)",
+    "INSERT INTO store_generation (id, n) VALUES (1, 0)",
+    """CREATE FUNCTION arxivbot_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE store_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$""",
+    *(
+        f"CREATE TRIGGER {table}_generation AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION arxivbot_bump_generation()"
+        for table in _GENERATION_TABLES
+    ),
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(MIGRATIONS)
 # Tables a copy moves, parents first (foreign keys), with the columns both backends share.
 COPY_TABLES = (

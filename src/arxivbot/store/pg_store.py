@@ -11,7 +11,7 @@ run lock is an advisory lock, and summary workers claim their papers.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -305,6 +305,11 @@ class PgStore:
             raise StoreError("vacuum() cannot run inside a transaction")
         with self._db.session() as conn, translate_pg_errors(self.url):
             conn.raw.execute("VACUUM ANALYZE")
+
+    def generation(self) -> Hashable:
+        """The write counter (``store_generation``, bumped by triggers on every write)."""
+        with self._db.read() as conn:
+            return int(conn.execute("SELECT n FROM store_generation").fetchone()[0])
 
     def checkpoint(self) -> None:
         """Nothing to fold on a server (SQLite folds its WAL here); kept for the contract."""

@@ -10,7 +10,7 @@ read while a scheduled run writes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -304,6 +304,18 @@ class Store:
             raise StoreError("vacuum() cannot run inside a transaction")
         with self._db.session() as conn, translate_errors(self.path):
             conn.execute("VACUUM")
+
+    def generation(self) -> Hashable:
+        """The database file's and its WAL's stat: changes whenever a write commits."""
+        parts: list[object] = []
+        for candidate in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                stat = candidate.stat()
+            except OSError:
+                parts.append(None)
+                continue
+            parts.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        return tuple(parts)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (e.g. before copying the file elsewhere)."""
