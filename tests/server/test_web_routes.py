@@ -338,3 +338,14 @@ def test_root_is_a_landing_page_with_several_profiles(
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "llm" in page.text and "systems" in page.text and "cs.DC" in page.text
         assert "Content-Security-Policy" in page.headers
+
+
+def test_a_profile_site_hears_about_the_server(fixtures, world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from web_world import seed_config
+
+    loaded = seed_config(fixtures, profiles={"llm": {"categories": ["cs.CL"]}, "b": {}})
+    app = create_app(loaded, db_path=world.db_path, output_dir=tmp_path, clock=CLOCK)
+    with TestClient(app) as on:
+        script = on.get("/llm/static/server.js").text
+        assert '"search": "/search"' in script and '"profile": "llm"' in script
+        assert on.get("/nope/static/server.js").status_code == 404

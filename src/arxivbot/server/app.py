@@ -268,15 +268,26 @@ for _fmt, _path, _per_category in FEED_ROUTES:
 @site_router.get("/static/server.js", include_in_schema=False)
 def server_js(state: StateDep) -> Response:
     """Tells the site's feedback.js that an API is here (the static file says null)."""
+    return _server_js(state, None)
+
+
+def _server_js(state: ServerState, profile: Profile | None) -> Response:
     feedback = bool(os.environ.get(state.config.server.admin_token_env, "").strip())
     # absolute paths: a profile's site one folder down calls the same API and search
-    facts = {"feedback": feedback, "search": "/search", "api": "/"}
+    facts: dict[str, object] = {"feedback": feedback, "search": "/search", "api": "/"}
+    if profile is not None:  # likes from a profile's own site are that profile's
+        facts["profile"] = profile.name
     text = f"window.arxivbotServer = {json.dumps(facts)};\n"
     return Response(text, media_type="text/javascript", headers={"Cache-Control": "no-store"})
 
 
 @site_router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def site_file(request: Request, state: StateDep, path: str) -> Response:
+    head, _, rest = path.partition("/")
+    if rest == "static/server.js":  # a profile's site, one folder down
+        by_folder = {p.output_subdir: p for p in state.profiles.values() if p.output_subdir}
+        if head in by_folder:
+            return _server_js(state, by_folder[head])
     file = site_file_for(state, path)
     if file is None and path in ("", "index.html"):
         return _landing(request, state)  # several profiles (or none rendered yet): list them
