@@ -1,6 +1,9 @@
 """Ingest the 102,538-record OAI corpus into a fresh store; time ingest and search.
 
-Usage: python bench/bench_store.py [--pages N] [--db PATH] [--repeat R]
+Usage: python bench/bench_store.py [--pages N] [--db PATH|URL] [--postgres] [--repeat R]
+
+``--postgres`` runs the same on a throw-away PostgreSQL cluster (tests/support/postgres.py:
+initdb in a temp dir, fsync off); ``--db postgresql://…`` uses a server you name.
 
 Prints records/s (parse and store separately), database size, and search latency
 p50/p99 for a few queries. The original bot kept no store and had no search, so its
@@ -24,7 +27,10 @@ from pathlib import Path
 from arxivbot import calendar
 from arxivbot.models import Announcement, AnnounceType, Paper
 from arxivbot.sources.oai import parse_list_records
-from arxivbot.store import SearchFilters, Store, open_store
+from arxivbot.store import SearchFilters, StoreApi, open_store
+from arxivbot.store.sqlite_store import postgres_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 FIXTURES = Path(
     os.environ.get("ARXIVBOT_FIXTURES", Path(__file__).resolve().parents[2] / "shared/fixtures")
@@ -61,7 +67,7 @@ def announcement_for(paper: Paper) -> Announcement | None:
     )
 
 
-def ingest(store: Store, pages: list[Path]) -> tuple[int, float, float]:
+def ingest(store: StoreApi, pages: list[Path]) -> tuple[int, float, float]:
     """Return (records, parse seconds, store seconds)."""
     records, parse_s, store_s = 0, 0.0, 0.0
     for page in pages:
@@ -94,14 +100,22 @@ def timed(call: Callable[[], object], repeat: int) -> tuple[list[float], object]
     return samples, result
 
 
-def file_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+def store_size(store: StoreApi, db: str) -> int:
+    if postgres_url(db) is None:
+        path = Path(db)
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+    import psycopg
+
+    with psycopg.connect(postgres_url(db) or "") as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
-    parser.add_argument("--db", type=Path, help="keep the database here (default: temp dir)")
+    parser.add_argument("--db", help="keep the database here (default: temp dir)")
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL")
     parser.add_argument("--repeat", type=int, default=30, help="runs per search query")
     args = parser.parse_args()
     pages = sorted(CORPUS.glob("*.xml.gz"))
@@ -110,16 +124,22 @@ def main() -> int:
         return 2
     pages = pages[: args.pages] if args.pages else pages
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = args.db or Path(tmp) / "bench.sqlite3"
-        if db_path.exists():
-            print(f"{db_path} exists; choose a new path", file=sys.stderr)
+        db = args.db or str(Path(tmp) / "bench.sqlite3")
+        if args.postgres:
+            from support.postgres import create_database
+
+            db = create_database()
+        elif postgres_url(db) is None and Path(db).exists():
+            print(f"{db} exists; choose a new path", file=sys.stderr)
             return 2
-        with open_store(db_path) as store:
-            report(store, db_path, pages, args.repeat)
+        backend = "PostgreSQL 15 (psycopg 3)" if postgres_url(db) else "SQLite (WAL)"
+        print(f"backend: {backend}")
+        with open_store(db) as store:
+            report(store, db, pages, args.repeat)
     return 0
 
 
-def report(store: Store, db_path: Path, pages: list[Path], repeat: int) -> None:
+def report(store: StoreApi, db: str, pages: list[Path], repeat: int) -> None:
     started = time.perf_counter()
     records, parse_s, store_s = ingest(store, pages)
     total_s = time.perf_counter() - started
@@ -135,7 +155,7 @@ def report(store: Store, db_path: Path, pages: list[Path], repeat: int) -> None:
     for name, value in rows:
         print(f"{name:<34}{value:>16}{'n/a':>16}")
     store.checkpoint()
-    print(f"{'database size':<34}{file_size(db_path) / 1e6:>13,.1f} MB{'n/a':>16}")
+    print(f"{'database size':<34}{store_size(store, db) / 1e6:>13,.1f} MB{'n/a':>16}")
     again_s, _ = timed(lambda: store.upsert_papers(store.get_papers(["0704.0002"]).values()), 1)
     print(f"{'re-upsert unchanged paper':<34}{again_s[0]:>13,.2f} ms{'n/a':>16}")
     print()
