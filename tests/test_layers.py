@@ -23,7 +23,17 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors"}),
     # shared primitives: they import nothing of ours but errors
     frozenset(
-        {"models", "clock", "ids", "calendar", "categories", "deadline", "progress", "fsutil"}
+        {
+            "models",
+            "clock",
+            "ids",
+            "calendar",
+            "categories",
+            "deadline",
+            "progress",
+            "fsutil",
+            "secrets",
+        }
     ),
     frozenset({"config"}),
     frozenset({"paths"}),  # CLI flag > environment > config, so it sits on config

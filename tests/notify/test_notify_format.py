@@ -15,8 +15,9 @@ from arxivbot.notify.format import (
     split_parts,
     tldr,
 )
-from arxivbot.notify.service import expand_url, redact_url
+from arxivbot.notify.service import expand_url
 from arxivbot.notify.smtp import parse_smtp_url
+from arxivbot.secrets import redact_url
 
 
 def test_short_authors() -> None:

@@ -14,7 +14,7 @@ import importlib
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 import apprise
@@ -59,7 +59,6 @@ _MARKDOWN_SCHEMES = frozenset(
         "zulip",
     }
 )
-_HOST_SCHEMES = frozenset({"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls"})
 _LENGTH_CAPS = {"slack": 35_000}
 GENERIC_LIMIT = 10_000
 
@@ -85,36 +84,6 @@ def expand_url(url: str, environ: dict[str, str] | None = None) -> tuple[str, tu
     if whole:
         return env[whole.group(1)], secrets
     return _VAR.sub(lambda m: quote(env[m.group(1)], safe=""), url), secrets
-
-
-def redact_url(url: str) -> str:
-    """``scheme://host`` for host-like URLs, ``scheme://…`` for token URLs (tgram, discord …)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower() or "?"
-    if scheme in _HOST_SCHEMES or scheme in ("http", "https"):
-        try:
-            host = parts.hostname or ""
-            port = f":{parts.port}" if parts.port else ""
-        except ValueError:
-            host, port = "", ""
-        if host and "$" not in host:
-            return f"{scheme}://{host}{port}"
-    return f"{scheme}://…"
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
-    return text
-
-
-def url_secrets(url: str) -> tuple[str, ...]:
-    """Userinfo and path/query tokens of an expanded URL: never shown in a report."""
-    parts = urlsplit(url)
-    found = [parts.password or "", parts.username or ""]
-    if parts.scheme.lower() not in _HOST_SCHEMES:
-        found += [parts.netloc, *parts.path.split("/"), parts.query]
-    return tuple(s for s in found if len(s) >= 6)
 
 
 def chat_sender(url: str, title: str, render: ChatRenderer) -> Callable[[], str]:

@@ -27,12 +27,7 @@ from arxivbot.deadline import Deadline
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
 from arxivbot.notify.channels import Message, notifier_for
-from arxivbot.notify.chat import (
-    expand_url,
-    redact_url,
-    scrub,
-    url_secrets,
-)
+from arxivbot.notify.chat import expand_url
 from arxivbot.notify.format import (
     Style,
     digest_title,
@@ -40,6 +35,7 @@ from arxivbot.notify.format import (
     render_digest,
 )
 from arxivbot.notify.smtp import digest_email, notice_email
+from arxivbot.secrets import redact_url, scrub, url_secrets
 from arxivbot.store.api import StoreApi
 
 logger = logging.getLogger(__name__)

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
 from arxivbot.errors import ArxivBotError
+from arxivbot.secrets import redact_config
 from arxivbot.server.api import StateDep, require_admin
 
 router = APIRouter()
-
-# A config key with one of these words may hold a secret, unless it names an env variable.
-_SECRET_WORDS = frozenset(
-    {
-        "key",
-        "apikey",
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "credential",
-        "credentials",
-        "auth",
-        "cookie",
-    }
-)
-REDACTED = "<redacted>"
 
 
 class RunInfo(BaseModel):
@@ -111,54 +94,6 @@ def effective_config(state: StateDep) -> dict[str, Any]:
     """The effective configuration without secrets: env variable *names* stay, values never
     appear; notification URLs and URL credentials are redacted; unknown keys are left out."""
     return redact_config(state.config)
-
-
-def redact_config(model: BaseModel) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in type(model).model_fields:  # known fields only: extras may hold anything
-        value = getattr(model, name)
-        if _is_secret_name(name):
-            out[name] = REDACTED if value else value
-        elif name == "url" and isinstance(value, str):  # notification targets
-            out[name] = _scheme_only(value)
-        else:
-            out[name] = _redact_value(value)
-    return out
-
-
-def _is_secret_name(name: str) -> bool:
-    words = name.lower().split("_")
-    return words[-1] != "env" and not _SECRET_WORDS.isdisjoint(words)
-
-
-def _redact_value(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return redact_config(value)
-    if isinstance(value, dict):
-        return {key: _redact_value(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact_value(item) for item in value]
-    if isinstance(value, str) and "://" in value:
-        return _strip_credentials(value)
-    return value
-
-
-def _scheme_only(url: str) -> str:
-    scheme = url.partition("://")[0] if "://" in url else ""
-    return f"{scheme}://{REDACTED}" if scheme.isalnum() else REDACTED
-
-
-def _strip_credentials(url: str) -> str:
-    """Drop user:password@ and the query string (API keys often ride in either)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-    except ValueError:
-        return REDACTED
-    query = REDACTED if parts.query else ""
-    return urlunsplit((parts.scheme, host, parts.path, query, ""))
 
 
 @router.post("/admin/refresh", status_code=202, response_model=RefreshStatus, tags=["admin"])

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from arxivbot.errors import StoreError
+from arxivbot.secrets import url_without_password
 from arxivbot.store.conn import Cursor
 
 DEFAULT_TIMEOUT_S = 15.0
@@ -30,16 +30,6 @@ _PARAM = re.compile(r"\?(\d*)")
 
 def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for messages and labels)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class Row:
@@ -119,7 +109,7 @@ class PgDatabase:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self.url = url
-        self.label = redact(url)
+        self.label = url_without_password(url)
         self.timeout_s = timeout_s
         self._local = threading.local()
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(

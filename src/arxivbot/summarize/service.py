@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import socket
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from arxivbot.config.model import AiSummaryConfig, SourcesConfig
 from arxivbot.deadline import Deadline
 from arxivbot.errors import LlmFatalError
 from arxivbot.models import Paper, StageIssue, Summary, SummaryKey
+from arxivbot.secrets import scrub_key
 from arxivbot.sources.fulltext import FullTextFetcher, HttpGetter
 from arxivbot.sources.prefetch import FullTextQueue
 from arxivbot.store.api import StoreApi
@@ -196,7 +196,6 @@ def _fulltext_queue(
 
 
 # sk-..., key-..., and long opaque tokens right after "key"; providers quote keys in errors.
-_KEY_LIKE = re.compile(r"\b(?:sk|pk|key|rk)-[A-Za-z0-9_\-*]{6,}|(?<=key: )\S{8,}", re.I)
 
 
 @dataclass
@@ -354,9 +353,7 @@ class _Run:
 
     def _scrub(self, text: str) -> str:
         """Remove the API key, and anything shaped like one, from a message we will show."""
-        if self.secret:
-            text = text.replace(self.secret, "[redacted]")
-        return _KEY_LIKE.sub("[redacted]", text)
+        return scrub_key(text, self.secret)
 
     def _offline_for_rest(self) -> None:
         """Stand in for the LLM with extractive summaries, stored under their own model name.
