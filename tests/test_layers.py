@@ -41,9 +41,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"summarize"}),
     frozenset({"rank"}),  # the LLM judge uses summarize's client
     frozenset({"render", "digest"}),
-    frozenset({"notify", "server", "export", "rollup"}),  # wings: never import app
+    frozenset({"notify", "export", "rollup"}),  # what app's steps call
     frozenset({"app"}),  # orchestration: the steps of every command
-    frozenset({"agent"}),
+    frozenset({"server", "agent"}),  # front ends over app (the server's runner is injected)
     frozenset({"cli"}),
 )
 
