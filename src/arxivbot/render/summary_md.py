@@ -151,7 +151,10 @@ def _inline(nodes: Sequence[SyntaxTreeNode], *, line_start: bool, in_table: bool
         if out and out[-1].endswith("`") and piece.startswith("`"):
             piece = " " + piece  # two code spans side by side would merge their fences
         out.append(piece)
-        at_line_start = line_start and node.type in ("softbreak", "hardbreak")
+        if node.type in ("softbreak", "hardbreak"):
+            at_line_start = line_start
+        elif piece:  # an image with no alt text writes nothing: the next piece starts the line
+            at_line_start = False
     return "".join(out)
 
 
