@@ -338,10 +338,15 @@
     if (isAcronym(word)) { return function (folded, original) { return acronymMatches(word, original); }; }
     if (exact) { return function (folded) { return folded === low; }; }
     var own = bases(word);
+    var seen = new Map();  // abstracts repeat their words: decide each token once
     return function (folded) {
+      var known = seen.get(folded);
+      if (known !== undefined) { return known; }
       var other = bases(folded);
-      for (var key in other) { if (own[key] === true && other[key] === true) { return true; } }
-      return false;
+      var hit = false;
+      for (var key in other) { if (own[key] === true && other[key] === true) { hit = true; break; } }
+      seen.set(folded, hit);
+      return hit;
     };
   }
 
@@ -380,7 +385,17 @@
 
   /* A paper as the matcher sees it: {title, abstract, authors[], categories[], comment,
      journal_ref}; each field is tokenised once, on first use. */
+  var documents = new WeakMap();  // one tokenisation per paper, shared by every search
+
   function document(paper) {
+    var made = documents.get(paper);
+    if (made) { return made; }
+    made = makeDocument(paper);
+    documents.set(paper, made);
+    return made;
+  }
+
+  function makeDocument(paper) {
     var cache = {};
     return {
       paper: paper,
