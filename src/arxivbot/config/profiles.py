@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TypeVar
+from urllib.parse import quote
 
 from arxivbot.config.model import (
     AuthorsConfig,
@@ -48,6 +49,16 @@ class Profile:
     output_subdir: str  # "" for the default profile: outputs go straight into output.dir
     interests: str = ""  # plain language, for the LLM judge
     judge: JudgeConfig = field(default_factory=JudgeConfig)
+
+
+def profile_url(site_url: str, profile: Profile | None) -> str:
+    """Where a profile's pages are published: ``<site_url>/<output_subdir, quoted>`` without a
+    trailing slash; ``site_url`` itself for the default profile, ``""`` without a site URL.
+    The feeds' links and the notifications' "read online" link both come from here."""
+    base = site_url.rstrip("/")
+    if base and profile is not None and profile.output_subdir:
+        return f"{base}/{quote(profile.output_subdir)}"
+    return base
 
 
 def resolve_profiles(config: Config) -> tuple[Profile, ...]:

@@ -18,11 +18,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote
 
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config.model import Config, NotifyTarget
-from arxivbot.config.profiles import Profile, resolve_profiles
+from arxivbot.config.profiles import Profile, profile_url, resolve_profiles
 from arxivbot.deadline import Deadline
 from arxivbot.errors import NotifyError
 from arxivbot.models import Digest, StageIssue
@@ -315,4 +314,4 @@ def _profile_site_url(site_url: str, profile: Profile | None) -> str:
     """The digest's page: ``<site>/<profile subdir>/`` for a non-default profile."""
     if not site_url or profile is None or not profile.output_subdir:
         return site_url
-    return f"{site_url.rstrip('/')}/{quote(profile.output_subdir)}/"
+    return f"{profile_url(site_url, profile)}/"

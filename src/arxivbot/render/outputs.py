@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from arxivbot.config import Config, Profile
+from arxivbot.config.profiles import profile_url
 from arxivbot.models import Digest
 from arxivbot.render.feeds import FeedMeta, write_feeds
 from arxivbot.render.readme import (
@@ -119,9 +120,7 @@ OUTPUTS: tuple[Output, ...] = (ReadmeOutput(), PapersJsonOutput(), FeedsOutput()
 
 def feed_meta(config: Config, profile: Profile, now: datetime) -> FeedMeta:
     """Channel facts of one profile's feeds (absolute URLs only when ``site_url`` is set)."""
-    base = config.output.site_url.rstrip("/")
-    if base and profile.output_subdir:
-        base = f"{base}/{profile.output_subdir}"
+    base = profile_url(config.output.site_url, profile)
     title = config.output.site_title
     if profile.output_subdir:
         title = f"{title} — {profile.name}"

@@ -28,7 +28,8 @@ from starlette.responses import Response
 from arxivbot.clock import Clock, utc_now
 from arxivbot.config import LoadedConfig, Profile, load_config
 from arxivbot.digest import load_history
-from arxivbot.render.feeds import FEED_PATHS, FeedFormat, FeedMeta, build_feed, feed_path
+from arxivbot.render.feeds import FEED_PATHS, FeedFormat, build_feed, feed_path
+from arxivbot.render.outputs import feed_meta
 from arxivbot.render.site import STATIC_FILES
 from arxivbot.render.site_landing import render_landing
 from arxivbot.server.admin import router as ops_router
@@ -216,13 +217,7 @@ def _built_feed(
     last = store.last_run()
     generated = (last.finished_at or last.started_at) if last else state.clock()
     history = load_history(store, profile, state.clock, days=output.feed_days)
-    meta = FeedMeta(
-        title=output.site_title,
-        site_url=output.site_url,
-        feed_url=output.site_url,
-        description=f"{output.site_title}: ranked arXiv papers with summaries",
-        generated_at=generated,
-    )
+    meta = feed_meta(state.config, profile, generated)  # the rendered files' own channel facts
     text = build_feed(
         history, fmt, category, meta, max_items=output.feed_max_items, max_days=output.feed_days
     )
