@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from arxivbot.cli.main import main
-from arxivbot.config import LoadedConfig, load_config
 from arxivbot.app import search_history
 from arxivbot.app.ingest import store_listing
+from arxivbot.cli.main import main
+from arxivbot.config import LoadedConfig, load_config
 from arxivbot.paths import Paths
 from arxivbot.rank.query import parse_query
 from arxivbot.sources.rss import parse_feed
