@@ -41,3 +41,9 @@ def claim_summary(conn: Conn, key: SummaryKey, owner: str, now: datetime, until:
         ),
     ).fetchone()
     return row is not None
+
+
+def release_claims(conn: Conn, owner: str) -> None:
+    """Give back every claim ``owner`` still holds (its run is over): a failed or unstarted
+    summary may be paid by the next run at once instead of after the lease."""
+    conn.execute("DELETE FROM summary_claims WHERE owner = ?1", (owner,))

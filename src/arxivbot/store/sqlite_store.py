@@ -190,6 +190,10 @@ class Store:
         with self._db.write() as conn:
             return claims.claim_summary(conn, key, owner, self._clock(), until)
 
+    def release_claims(self, owner: str) -> None:
+        with self._db.write() as conn:
+            claims.release_claims(conn, owner)
+
     def get_rendered(self, keys: Sequence[SummaryKey]) -> list[RenderedSummary]:
         with self._db.read() as conn:
             return rendered.get_rendered(conn, keys)

@@ -268,6 +268,8 @@ class _Run:
             # On an interruption, do not wait for calls in flight: their answers are lost
             # (and paid for), everything already recorded is in the store.
             pool.shutdown(wait=finished, cancel_futures=True)
+            if not self.force:
+                self.store.release_claims(self.owner)
         if self.todo:
             left = len(self.todo)
             self.notes.append(f"{left} paper(s) left without an AI summary this run")
