@@ -148,6 +148,8 @@ def _inline(nodes: Sequence[SyntaxTreeNode], *, line_start: bool, in_table: bool
             piece = "&#8203;" + piece
         if at_line_start and node.type == "text":
             piece = _LINE_START_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", piece, count=1)
+        if out and out[-1].endswith("!") and not out[-1].endswith("\\!") and piece[:1] == "[":
+            out[-1] = out[-1][:-1] + "\\!"  # "!" before a link would make it an image
         if out and out[-1].endswith("`") and piece.startswith("`"):
             piece = " " + piece  # two code spans side by side would merge their fences
         out.append(piece)

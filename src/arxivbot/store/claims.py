@@ -43,6 +43,11 @@ def claim_summary(conn: Conn, key: SummaryKey, owner: str, now: datetime, until:
     return row is not None
 
 
+def clear_claims(conn: Conn) -> None:
+    """Drop every claim: only for a store whose run lock proves no other run is alive."""
+    conn.execute("DELETE FROM summary_claims")
+
+
 def release_claims(conn: Conn, owner: str) -> None:
     """Give back every claim ``owner`` still holds (its run is over): a failed or unstarted
     summary may be paid by the next run at once instead of after the lease."""

@@ -97,7 +97,16 @@ class Store:
 
     def run_lock(self, wait_seconds: float = 0.0) -> AbstractContextManager[Path]:
         """Cross-process lock so two runs never write concurrently (RunLockedError)."""
-        return run_lock(self.path, wait_seconds=wait_seconds, clock=self._clock)
+        return self._run_lock(wait_seconds)
+
+    @contextmanager
+    def _run_lock(self, wait_seconds: float) -> Iterator[Path]:
+        with run_lock(self.path, wait_seconds=wait_seconds, clock=self._clock) as path:
+            # One run at a time holds this file's lock, so a claim still here was left by a
+            # run that was killed: its summaries are ours to pay now, not after its lease.
+            with self._db.write() as conn:
+                claims.clear_claims(conn)
+            yield path
 
     # -- papers and announcements ------------------------------------------------------
     def upsert_papers(self, items: Iterable[Paper]) -> int:
